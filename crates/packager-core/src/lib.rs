@@ -1,0 +1,7 @@
+//! Tributary's packager core: reads fragmented MP4 as FFmpeg writes it, cuts it into
+//! CMAF parts and segments, and renders Low-Latency HLS playlists. Pure Rust, no I/O:
+//! the N-API crate `packager-napi` exposes it to the origin service.
+
+pub mod mp4;
+pub mod playlist;
+pub mod segmenter;
