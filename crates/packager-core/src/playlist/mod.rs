@@ -4,6 +4,15 @@
 //! INTERFACE CONTRACT (the data model is filled by the stream coordinator; rendering is
 //! pure: same model + options -> same text).
 
+mod format;
+mod media;
+mod multivariant;
+mod validate;
+
+pub use media::{render_media, skippable_segments, HLS_VERSION};
+pub use multivariant::render_multivariant;
+pub use validate::{validate, PlaylistError};
+
 /// One partial segment (a CMAF chunk) as advertised by `EXT-X-PART`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PartEntry {
