@@ -2,6 +2,9 @@
 //! CMAF parts and segments, and renders Low-Latency HLS playlists. Pure Rust, no I/O:
 //! the N-API crate `packager-napi` exposes it to the origin service.
 
+pub mod error;
 pub mod mp4;
 pub mod playlist;
 pub mod segmenter;
+
+pub use error::Mp4Error;

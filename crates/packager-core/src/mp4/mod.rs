@@ -1,6 +1,22 @@
 //! Fragmented MP4 (ISO BMFF) reading and CMAF chunk writing.
 //!
 //! INTERFACE CONTRACT (implemented by the mp4 work; other modules rely on exactly this):
+//!
+//! Layout: [`header`] (box headers, bounds-checked field reads), [`reader`] (incremental
+//! top-level reader), [`moov`] (init parsing), [`moof`] (fragments into samples),
+//! [`codec`] (RFC 6381 strings), [`chunk`] (CMAF chunk writer).
+
+pub mod chunk;
+mod codec;
+mod header;
+mod moof;
+mod moov;
+mod reader;
+
+pub use crate::error::Mp4Error;
+pub use chunk::{chunk_len, write_chunk, write_chunk_into};
+pub use header::FourCc;
+pub use reader::{Fmp4Event, Fmp4Reader, ReaderLimits};
 
 /// What kind of media a track carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
