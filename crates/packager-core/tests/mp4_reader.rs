@@ -79,7 +79,13 @@ fn samples(read: &Read) -> Vec<&Sample> {
 
 #[test]
 fn chunking_does_not_change_events() {
-    for name in ["video.mp4", "audio.mp4", "video_frag500ms.mp4"] {
+    for name in [
+        "video.mp4",
+        "audio.mp4",
+        "video_frag500ms.mp4",
+        "hevc.mp4",
+        "opus.mp4",
+    ] {
         let data = fixture(name);
         let whole = read_all(&data);
         assert_eq!(
@@ -179,7 +185,7 @@ fn audio_samples_match_expectations() {
 /// Compares dts, size and key flags with what ffprobe reads (skipped without ffprobe).
 #[test]
 fn samples_match_ffprobe() {
-    for name in ["video.mp4", "audio.mp4", "video_frag500ms.mp4"] {
+    for name in ["video.mp4", "audio.mp4", "video_frag500ms.mp4", "opus.mp4"] {
         let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures")
             .join(name);
@@ -391,4 +397,24 @@ fn largesize_headers_are_read() {
         let read = read_chunked(&stream, &sizes).unwrap();
         assert_eq!(read.batches, read_all(&data).batches);
     }
+}
+
+#[test]
+fn hevc_and_opus_track_info() {
+    let read = read_all(&fixture("hevc.mp4"));
+    let track = &read.inits[0].1;
+    // hvcC: Main (1), compatibility 0x60000000 (written bit-reversed: 6), Main tier,
+    // level_idc 30 (ffprobe: level=30), constraint byte 0x90 (progressive, frame-only).
+    assert_eq!(track.codec, "hvc1.1.6.L30.90");
+    assert_eq!((track.width, track.height), (Some(160), Some(90)));
+    assert_eq!(samples(&read).len(), 6);
+
+    let read = read_all(&fixture("opus.mp4"));
+    let track = &read.inits[0].1;
+    assert_eq!(track.kind, TrackKind::Audio);
+    assert_eq!(track.codec, "opus");
+    assert_eq!((track.sample_rate, track.channels), (Some(48000), Some(2)));
+    assert!(samples(&read)
+        .iter()
+        .all(|s| s.duration == 960 || s.duration < 960));
 }
