@@ -6,5 +6,6 @@ pub mod error;
 pub mod mp4;
 pub mod playlist;
 pub mod segmenter;
+pub mod stream;
 
 pub use error::Mp4Error;

@@ -1,0 +1,2 @@
+export { loadOriginConfig, originEnv, type OriginConfig } from "./config.js";
+export { Origin } from "./origin.js";

@@ -1,0 +1,21 @@
+import { ConfigError, createLogger } from "@tributary/common";
+import { loadOriginConfig } from "./config.js";
+import { Origin } from "./origin.js";
+
+/** `node dist/main.js`: runs one origin until SIGINT/SIGTERM. */
+const log = createLogger("origin");
+let origin: Origin;
+try {
+  origin = new Origin(loadOriginConfig(), log);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(2);
+}
+await origin.start();
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    log.info({ signal }, "shutting down");
+    void origin.close().then(() => process.exit(0));
+  });
+}
