@@ -64,9 +64,14 @@ pub fn parse_moof(
     trex: Option<TrackDefaults>,
     max_samples: usize,
 ) -> Result<Fragment, Mp4Error> {
-    let mut frag = Fragment {
-        moof_offset: moof.offset,
-        ..Fragment::default()
+    let mut parser = MoofParser {
+        track_id,
+        trex,
+        max_samples,
+        frag: Fragment {
+            moof_offset: moof.offset,
+            ..Fragment::default()
+        },
     };
     // Without base-data-offset or default-base-is-moof, the first traf's base is the moof
     // and each later traf's base is the end of the previous traf's data (§8.8.7.1).
@@ -74,197 +79,178 @@ pub fn parse_moof(
     for traf in moof.children() {
         let traf = traf?;
         if traf.box_type == b"traf" {
-            implicit_base = parse_traf(
-                &traf,
-                moof.offset,
-                implicit_base,
-                track_id,
-                trex,
-                max_samples,
-                &mut frag,
-            )?;
+            implicit_base = parser.traf(&traf, implicit_base)?;
         }
     }
-    Ok(frag)
+    Ok(parser.frag)
 }
 
-/// Adds one `traf`'s samples; returns where its data ends.
-fn parse_traf(
-    traf: &RawBox<'_>,
-    moof_offset: u64,
-    implicit_base: u64,
+/// State while walking one `moof`.
+#[derive(Debug)]
+struct MoofParser {
     track_id: u32,
     trex: Option<TrackDefaults>,
     max_samples: usize,
-    frag: &mut Fragment,
-) -> Result<u64, Mp4Error> {
-    let tfhd = traf.required(b"tfhd")?;
-    let mut f = tfhd.fields();
-    let (_, flags) = f.full_box()?;
-    let id = f.u32()?;
-    if id != track_id {
-        return Err(tfhd.error(format!(
-            "track_ID {id} does not match the stream's track {track_id}"
-        )));
-    }
-    let base_data_offset = if flags & BASE_DATA_OFFSET != 0 {
-        Some(f.u64()?)
-    } else {
-        None
-    };
-    if flags & SAMPLE_DESCRIPTION_INDEX != 0 {
-        f.skip(4)?; // one sample entry per stream: nothing to select
-    }
-    let opt = |f: &mut super::header::Fields<'_>, bit: u32| -> Result<Option<u32>, Mp4Error> {
-        if flags & bit != 0 {
-            f.u32().map(Some)
-        } else {
-            Ok(None)
-        }
-    };
-    let defaults = TrafDefaults {
-        duration: opt(&mut f, DEFAULT_DURATION)?.or(trex.map(|t| t.sample_duration)),
-        size: opt(&mut f, DEFAULT_SIZE)?.or(trex.map(|t| t.sample_size)),
-        flags: opt(&mut f, DEFAULT_FLAGS)?.or(trex.map(|t| t.sample_flags)),
-    };
-    let base = match base_data_offset {
-        Some(b) => b,
-        None if flags & DEFAULT_BASE_IS_MOOF != 0 => moof_offset,
-        None => implicit_base,
-    };
-
-    let mut truns = traf
-        .children()
-        .filter(|b| b.as_ref().map_or(true, |b| b.box_type == b"trun"))
-        .peekable();
-    if flags & DURATION_IS_EMPTY != 0 || truns.peek().is_none() {
-        return Ok(base); // no samples in this traf
-    }
-
-    // §8.8.12: tfdt gives the absolute decode time of the first sample in this traf.
-    let tfdt = traf
-        .child(b"tfdt")?
-        .ok_or_else(|| traf.error("missing tfdt (decode times would be unknown)"))?;
-    let mut f = tfdt.fields();
-    let mut decode_time = match f.full_box()?.0 {
-        1 => f.u64()?,
-        _ => u64::from(f.u32()?),
-    };
-
-    // Data of each trun without data-offset continues where the previous one ended; the
-    // first one starts at the base.
-    let mut next_data = base;
-    for trun in truns {
-        let trun = trun?;
-        let (end, dt) = parse_trun(
-            &trun,
-            base,
-            next_data,
-            decode_time,
-            defaults,
-            max_samples,
-            frag,
-        )?;
-        next_data = end;
-        decode_time = dt;
-    }
-    Ok(next_data)
+    frag: Fragment,
 }
 
-#[allow(clippy::too_many_arguments)]
-fn parse_trun(
-    trun: &RawBox<'_>,
-    base: u64,
-    next_data: u64,
-    mut decode_time: u64,
-    defaults: TrafDefaults,
-    max_samples: usize,
-    frag: &mut Fragment,
-) -> Result<(u64, u64), Mp4Error> {
-    let mut f = trun.fields();
-    let (_, flags) = f.full_box()?;
-    let count = f.u32()?;
-    let total = frag.samples.len().saturating_add(count as usize);
-    if total > max_samples {
-        return Err(Mp4Error::LimitExceeded {
-            box_type: trun.box_type,
-            offset: trun.offset,
-            what: "sample count",
-            value: u64::from(count),
-            limit: max_samples.saturating_sub(frag.samples.len()) as u64,
-        });
-    }
-    let mut data = if flags & DATA_OFFSET != 0 {
-        let off = f.i32()?;
-        base.checked_add_signed(i64::from(off))
-            .ok_or_else(|| trun.error(format!("data offset {off} outside the stream")))?
-    } else {
-        next_data
-    };
-    let first_flags = if flags & FIRST_SAMPLE_FLAGS != 0 {
-        Some(f.u32()?)
-    } else {
-        None
-    };
+impl MoofParser {
+    /// Adds one `traf`'s samples; returns where its data ends.
+    fn traf(&mut self, traf: &RawBox<'_>, implicit_base: u64) -> Result<u64, Mp4Error> {
+        let tfhd = traf.required(b"tfhd")?;
+        let mut f = tfhd.fields();
+        let (_, flags) = f.full_box()?;
+        let id = f.u32()?;
+        if id != self.track_id {
+            return Err(tfhd.error(format!(
+                "track_ID {id} does not match the stream's track {}",
+                self.track_id
+            )));
+        }
+        let base_data_offset = match flags & BASE_DATA_OFFSET {
+            0 => None,
+            _ => Some(f.u64()?),
+        };
+        let mut field_if = |bit: u32| -> Result<Option<u32>, Mp4Error> {
+            match flags & bit {
+                0 => Ok(None),
+                _ => f.u32().map(Some),
+            }
+        };
+        field_if(SAMPLE_DESCRIPTION_INDEX)?; // one sample entry per stream: nothing to select
+        let trex = self.trex;
+        let defaults = TrafDefaults {
+            duration: field_if(DEFAULT_DURATION)?.or(trex.map(|t| t.sample_duration)),
+            size: field_if(DEFAULT_SIZE)?.or(trex.map(|t| t.sample_size)),
+            flags: field_if(DEFAULT_FLAGS)?.or(trex.map(|t| t.sample_flags)),
+        };
+        let base = match base_data_offset {
+            Some(b) => b,
+            None if flags & DEFAULT_BASE_IS_MOOF != 0 => self.frag.moof_offset,
+            None => implicit_base,
+        };
 
-    // Check the table fits before reserving room for it.
-    let per_sample = [SAMPLE_DURATION, SAMPLE_SIZE, SAMPLE_FLAGS, SAMPLE_CTO]
-        .iter()
-        .filter(|&&bit| flags & bit != 0)
-        .count()
-        * 4;
-    let table = per_sample.saturating_mul(count as usize);
-    if table > f.remaining() {
-        return Err(trun.error(format!(
-            "sample count {count} needs {table} bytes of sample table, box has {}",
-            f.remaining()
-        )));
-    }
-    frag.samples.reserve(count as usize);
+        let mut truns = traf
+            .children()
+            .filter(|b| b.as_ref().map_or(true, |b| b.box_type == b"trun"))
+            .peekable();
+        if flags & DURATION_IS_EMPTY != 0 || truns.peek().is_none() {
+            return Ok(base); // no samples in this traf
+        }
 
-    let missing = |what: &str| trun.error(format!("no sample {what} in trun, tfhd or trex"));
-    for i in 0..count {
-        let duration = if flags & SAMPLE_DURATION != 0 {
-            f.u32()?
-        } else {
-            defaults.duration.ok_or_else(|| missing("duration"))?
+        // §8.8.12: tfdt gives the absolute decode time of the first sample in this traf.
+        let tfdt = traf
+            .child(b"tfdt")?
+            .ok_or_else(|| traf.error("missing tfdt (decode times would be unknown)"))?;
+        let mut f = tfdt.fields();
+        let mut decode_time = match f.full_box()?.0 {
+            1 => f.u64()?,
+            _ => u64::from(f.u32()?),
         };
-        let size = if flags & SAMPLE_SIZE != 0 {
-            f.u32()?
-        } else {
-            defaults.size.ok_or_else(|| missing("size"))?
-        };
-        let sample_flags = if flags & SAMPLE_FLAGS != 0 {
-            Some(f.u32()?)
-        } else {
-            None
-        };
-        // Version 0 stores the offset unsigned, but writers put negative values there too;
-        // reading the bits as signed handles both.
-        let composition_offset = if flags & SAMPLE_CTO != 0 { f.i32()? } else { 0 };
-        let sample_flags = match (i, first_flags) {
-            (0, Some(ff)) => ff,
-            _ => sample_flags
-                .or(defaults.flags)
-                .ok_or_else(|| missing("flags"))?,
-        };
-        frag.samples.push(PlannedSample {
-            decode_time,
-            duration,
-            composition_offset,
-            flags: sample_flags,
-            data_start: data,
-            size,
-        });
-        decode_time = decode_time
-            .checked_add(u64::from(duration))
-            .ok_or_else(|| trun.error("decode time overflows 64 bits"))?;
-        data = data
-            .checked_add(u64::from(size))
-            .ok_or_else(|| trun.error("sample data offset overflows 64 bits"))?;
-        frag.data_len = frag.data_len.saturating_add(u64::from(size));
+
+        // A trun without data-offset continues where the previous one's data ended; the
+        // first one starts at the base.
+        let mut next_data = base;
+        for trun in truns {
+            (next_data, decode_time) = self.trun(&trun?, base, next_data, decode_time, defaults)?;
+        }
+        Ok(next_data)
     }
-    Ok((data, decode_time))
+
+    /// Adds one `trun`'s samples; returns where its data and its decode times end.
+    fn trun(
+        &mut self,
+        trun: &RawBox<'_>,
+        base: u64,
+        next_data: u64,
+        mut decode_time: u64,
+        defaults: TrafDefaults,
+    ) -> Result<(u64, u64), Mp4Error> {
+        let frag = &mut self.frag;
+        let mut f = trun.fields();
+        let (_, flags) = f.full_box()?;
+        let count = f.u32()?;
+        let total = frag.samples.len().saturating_add(count as usize);
+        if total > self.max_samples {
+            return Err(Mp4Error::LimitExceeded {
+                box_type: trun.box_type,
+                offset: trun.offset,
+                what: "sample count",
+                value: u64::from(count),
+                limit: self.max_samples.saturating_sub(frag.samples.len()) as u64,
+            });
+        }
+        let mut data = if flags & DATA_OFFSET != 0 {
+            let off = f.i32()?;
+            base.checked_add_signed(i64::from(off))
+                .ok_or_else(|| trun.error(format!("data offset {off} outside the stream")))?
+        } else {
+            next_data
+        };
+        let first_flags = match flags & FIRST_SAMPLE_FLAGS {
+            0 => None,
+            _ => Some(f.u32()?),
+        };
+
+        // Check the table fits before reserving room for it.
+        let per_sample = [SAMPLE_DURATION, SAMPLE_SIZE, SAMPLE_FLAGS, SAMPLE_CTO]
+            .iter()
+            .filter(|&&bit| flags & bit != 0)
+            .count()
+            * 4;
+        let table = per_sample.saturating_mul(count as usize);
+        if table > f.remaining() {
+            return Err(trun.error(format!(
+                "sample count {count} needs {table} bytes of sample table, box has {}",
+                f.remaining()
+            )));
+        }
+        frag.samples.reserve(count as usize);
+
+        let missing = |what: &str| trun.error(format!("no sample {what} in trun, tfhd or trex"));
+        for i in 0..count {
+            let duration = match flags & SAMPLE_DURATION {
+                0 => defaults.duration.ok_or_else(|| missing("duration"))?,
+                _ => f.u32()?,
+            };
+            let size = match flags & SAMPLE_SIZE {
+                0 => defaults.size.ok_or_else(|| missing("size"))?,
+                _ => f.u32()?,
+            };
+            let sample_flags = match flags & SAMPLE_FLAGS {
+                0 => None,
+                _ => Some(f.u32()?),
+            };
+            // Version 0 stores the offset unsigned, but writers put negative values there
+            // too; reading the bits as signed handles both.
+            let composition_offset = match flags & SAMPLE_CTO {
+                0 => 0,
+                _ => f.i32()?,
+            };
+            let sample_flags = match (i, first_flags) {
+                (0, Some(first)) => first,
+                _ => sample_flags
+                    .or(defaults.flags)
+                    .ok_or_else(|| missing("flags"))?,
+            };
+            frag.samples.push(PlannedSample {
+                decode_time,
+                duration,
+                composition_offset,
+                flags: sample_flags,
+                data_start: data,
+                size,
+            });
+            decode_time = decode_time
+                .checked_add(u64::from(duration))
+                .ok_or_else(|| trun.error("decode time overflows 64 bits"))?;
+            data = data
+                .checked_add(u64::from(size))
+                .ok_or_else(|| trun.error("sample data offset overflows 64 bits"))?;
+            frag.data_len = frag.data_len.saturating_add(u64::from(size));
+        }
+        Ok((data, decode_time))
+    }
 }
 
 /// Slices the planned samples out of the `mdat` that follows the `moof`.
