@@ -1,10 +1,10 @@
 //! Fragmented MP4 (ISO BMFF) reading and CMAF chunk writing.
 //!
-//! INTERFACE CONTRACT (implemented by the mp4 work; other modules rely on exactly this):
+//! Layout: `header` (box headers, bounds-checked field reads), `reader` (incremental
+//! top-level reader, [`Fmp4Reader`]), `moov` (init parsing), `moof` (fragments into
+//! samples), `codec` (RFC 6381 strings), [`chunk`] (CMAF chunk writer).
 //!
-//! Layout: [`header`] (box headers, bounds-checked field reads), [`reader`] (incremental
-//! top-level reader), [`moov`] (init parsing), [`moof`] (fragments into samples),
-//! [`codec`] (RFC 6381 strings), [`chunk`] (CMAF chunk writer).
+//! INTERFACE CONTRACT (implemented by the mp4 work; other modules rely on exactly this):
 
 pub mod chunk;
 mod codec;
