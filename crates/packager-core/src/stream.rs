@@ -13,8 +13,8 @@ use std::collections::VecDeque;
 use crate::error::Mp4Error;
 use crate::mp4::{Fmp4Event, Fmp4Reader, Init, ReaderLimits, TrackInfo, TrackKind};
 use crate::playlist::{
-    self, AudioEntry, MediaPlaylist, MultivariantPlaylist, PartEntry, RenderOptions, RenditionReport, SegmentEntry,
-    VariantEntry,
+    self, AudioEntry, MediaPlaylist, MultivariantPlaylist, PartEntry, RenderOptions,
+    RenditionReport, SegmentEntry, VariantEntry,
 };
 use crate::segmenter::{PartOut, Segmenter, SegmenterConfig, SegmenterEvent};
 
@@ -55,7 +55,11 @@ pub enum StreamError {
     #[error("rendition '{rendition}': {source}")]
     Media { rendition: String, source: Mp4Error },
     #[error("rendition '{rendition}' carries {found:?} media, configured as {expected:?}")]
-    WrongKind { rendition: String, expected: TrackKind, found: TrackKind },
+    WrongKind {
+        rendition: String,
+        expected: TrackKind,
+        found: TrackKind,
+    },
     #[error("rendition '{rendition}' sent media before its init segment")]
     NoInit { rendition: String },
     #[error("invalid stream configuration: {0}")]
@@ -66,7 +70,12 @@ pub enum StreamError {
 #[derive(Debug, Clone, PartialEq)]
 pub enum StreamEvent {
     /// A new init segment (`EXT-X-MAP`) for this run.
-    Init { rendition: usize, uri: String, bytes: Vec<u8>, track: TrackInfo },
+    Init {
+        rendition: usize,
+        uri: String,
+        bytes: Vec<u8>,
+        track: TrackInfo,
+    },
     /// A finished part; `segment_end` carries the segment's duration when this part closes it.
     Part(PartEvent),
     /// A segment left the playlist window: its bytes may be dropped.
@@ -187,15 +196,25 @@ impl StreamPackager {
             )));
         }
         if config.renditions.is_empty() || config.window_segments < 3 {
-            return Err(StreamError::Config("need at least one rendition and a window of 3 segments".into()));
+            return Err(StreamError::Config(
+                "need at least one rendition and a window of 3 segments".into(),
+            ));
         }
         let renditions = config
             .renditions
             .iter()
             .cloned()
-            .map(|c| Rendition { next_msn: config.first_msn, ..Rendition::new(c) })
+            .map(|c| Rendition {
+                next_msn: config.first_msn,
+                ..Rendition::new(c)
+            })
             .collect();
-        Ok(Self { config, renditions, run: None, ended: false })
+        Ok(Self {
+            config,
+            renditions,
+            run: None,
+            ended: false,
+        })
     }
 
     /// Starts a run (a transcoder process). `wall_at_zero_ms` is the wall-clock time at which
@@ -208,14 +227,22 @@ impl StreamPackager {
             self.end_run();
         }
         // Runs are named after their first sequence number, unique over the stream's life.
-        let index = self.renditions.iter().map(|r| r.next_msn).max().unwrap_or(0);
+        let index = self
+            .renditions
+            .iter()
+            .map(|r| r.next_msn)
+            .max()
+            .unwrap_or(0);
         for r in &mut self.renditions {
             r.reader = Fmp4Reader::new(ReaderLimits::default());
             r.segmenter = None;
             r.map_uri = None;
             r.discontinuity_pending = !r.segments.is_empty();
         }
-        self.run = Some(Run { index, wall_at_zero_ms });
+        self.run = Some(Run {
+            index,
+            wall_at_zero_ms,
+        });
         Ok(())
     }
 
@@ -226,18 +253,28 @@ impl StreamPackager {
         let count = self.renditions.len();
         let window = self.config.window_segments;
         let segmenter_config = self.config.segmenter;
-        let r = self.renditions.get_mut(rendition).ok_or(StreamError::NoSuchRendition { index: rendition, count })?;
-        let media_events = r
-            .reader
-            .push(data)
-            .map_err(|source| StreamError::Media { rendition: r.config.name.clone(), source })?;
+        let r = self
+            .renditions
+            .get_mut(rendition)
+            .ok_or(StreamError::NoSuchRendition {
+                index: rendition,
+                count,
+            })?;
+        let media_events = r.reader.push(data).map_err(|source| StreamError::Media {
+            rendition: r.config.name.clone(),
+            source,
+        })?;
         let mut out = Vec::new();
         for event in media_events {
             match event {
-                Fmp4Event::Init(init) => out.push(accept_init(r, rendition, run, init, segmenter_config)?),
+                Fmp4Event::Init(init) => {
+                    out.push(accept_init(r, rendition, run, init, segmenter_config)?)
+                }
                 Fmp4Event::Samples(samples) => {
                     let Some(segmenter) = r.segmenter.as_mut() else {
-                        return Err(StreamError::NoInit { rendition: r.config.name.clone() });
+                        return Err(StreamError::NoInit {
+                            rendition: r.config.name.clone(),
+                        });
                     };
                     let events = segmenter.push(samples);
                     apply_segmenter_events(r, rendition, run, events, window, &mut out);
@@ -249,7 +286,9 @@ impl StreamPackager {
 
     /// Ends the current run: closes open parts and segments and aligns sequence numbers.
     pub fn end_run(&mut self) -> Vec<StreamEvent> {
-        let Some(run) = self.run.take() else { return Vec::new() };
+        let Some(run) = self.run.take() else {
+            return Vec::new();
+        };
         let window = self.config.window_segments;
         let mut out = Vec::new();
         for (index, r) in self.renditions.iter_mut().enumerate() {
@@ -262,8 +301,17 @@ impl StreamPackager {
                 open.closed = true;
             }
         }
-        let next = self.renditions.iter().map(|r| r.next_msn).max().unwrap_or(0);
-        let media_end = self.renditions.iter().map(|r| r.media_end).fold(0.0, f64::max);
+        let next = self
+            .renditions
+            .iter()
+            .map(|r| r.next_msn)
+            .max()
+            .unwrap_or(0);
+        let media_end = self
+            .renditions
+            .iter()
+            .map(|r| r.media_end)
+            .fold(0.0, f64::max);
         let segment_target = self.config.segmenter.segment_target;
         for (index, r) in self.renditions.iter_mut().enumerate() {
             while r.next_msn < next {
@@ -278,7 +326,8 @@ impl StreamPackager {
                     closed: true,
                     discontinuity: std::mem::take(&mut r.discontinuity_pending),
                     map_uri: r.map_uri.clone().unwrap_or_else(|| uri::init(run.index)),
-                    program_date_time_ms: run.wall_at_zero_ms + seconds_to_ms(r.media_end - gap_duration),
+                    program_date_time_ms: run.wall_at_zero_ms
+                        + seconds_to_ms(r.media_end - gap_duration),
                     gap: true,
                 };
                 push_segment(r, index, entry, window, &mut out);
@@ -323,7 +372,9 @@ impl StreamPackager {
         let target_duration = seg.segment_target.ceil().max(1.0) as u32;
         let preload_hint = match (self.ended, r.segments.back()) {
             (true, _) | (false, None) => None,
-            (false, Some(last)) if !last.closed => Some(uri::part(last.msn, last.parts.len() as u32)),
+            (false, Some(last)) if !last.closed => {
+                Some(uri::part(last.msn, last.parts.len() as u32))
+            }
             (false, Some(_)) => Some(uri::part(r.next_msn, 0)),
         };
         let rendition_reports = self
@@ -365,19 +416,36 @@ impl StreamPackager {
 
     /// The multivariant playlist, once every rendition has told its codec.
     pub fn multivariant_playlist(&self) -> Option<String> {
-        let tracks: Option<Vec<&TrackInfo>> = self.renditions.iter().map(|r| r.track.as_ref()).collect();
+        let tracks: Option<Vec<&TrackInfo>> =
+            self.renditions.iter().map(|r| r.track.as_ref()).collect();
         let tracks = tracks?;
-        let audio: Vec<(usize, &TrackInfo)> =
-            tracks.iter().enumerate().filter(|(_, t)| t.kind == TrackKind::Audio).map(|(i, t)| (i, *t)).collect();
-        let audio_bandwidth = audio.iter().map(|(i, _)| self.bandwidth(*i)).max().unwrap_or((0, 0));
+        let audio: Vec<(usize, &TrackInfo)> = tracks
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.kind == TrackKind::Audio)
+            .map(|(i, t)| (i, *t))
+            .collect();
+        let audio_bandwidth = audio
+            .iter()
+            .map(|(i, _)| self.bandwidth(*i))
+            .max()
+            .unwrap_or((0, 0));
         let audio_codec = audio.first().map(|(_, t)| t.codec.clone());
         let audio_entries = audio
             .iter()
             .enumerate()
             .map(|(n, (i, t))| AudioEntry {
                 group_id: AUDIO_GROUP.into(),
-                name: self.renditions.get(*i).map(|r| r.config.name.clone()).unwrap_or_default(),
-                uri: self.renditions.get(*i).map(|r| uri::media_playlist(&r.config.name)).unwrap_or_default(),
+                name: self
+                    .renditions
+                    .get(*i)
+                    .map(|r| r.config.name.clone())
+                    .unwrap_or_default(),
+                uri: self
+                    .renditions
+                    .get(*i)
+                    .map(|r| uri::media_playlist(&r.config.name))
+                    .unwrap_or_default(),
                 channels: t.channels.unwrap_or(2),
                 default: n == 0,
             })
@@ -405,13 +473,18 @@ impl StreamPackager {
                 })
             })
             .collect();
-        Some(playlist::render_multivariant(&MultivariantPlaylist { variants, audio: audio_entries }))
+        Some(playlist::render_multivariant(&MultivariantPlaylist {
+            variants,
+            audio: audio_entries,
+        }))
     }
 
     /// (peak, average) bits/s: measured over the window's segments once two are complete,
     /// the configured rate before that.
     fn bandwidth(&self, rendition: usize) -> (u64, u64) {
-        let Some(r) = self.renditions.get(rendition) else { return (0, 0) };
+        let Some(r) = self.renditions.get(rendition) else {
+            return (0, 0);
+        };
         if r.segment_bitrates.len() < 2 {
             return (r.config.bitrate, r.config.bitrate);
         }
@@ -439,7 +512,12 @@ fn accept_init(
     r.segmenter = Some(Segmenter::new(config, &init.track));
     r.track = Some(init.track.clone());
     r.map_uri = Some(map_uri.clone());
-    Ok(StreamEvent::Init { rendition, uri: map_uri, bytes: init.bytes, track: init.track })
+    Ok(StreamEvent::Init {
+        rendition,
+        uri: map_uri,
+        bytes: init.bytes,
+        track: init.track,
+    })
 }
 
 fn apply_segmenter_events(
@@ -536,16 +614,27 @@ fn add_part(
 }
 
 /// Appends a segment and slides the window, reporting evicted segments.
-fn push_segment(r: &mut Rendition, rendition: usize, entry: SegmentEntry, window: usize, out: &mut Vec<StreamEvent>) {
+fn push_segment(
+    r: &mut Rendition,
+    rendition: usize,
+    entry: SegmentEntry,
+    window: usize,
+    out: &mut Vec<StreamEvent>,
+) {
     r.next_msn = entry.msn + 1;
     r.segments.push_back(entry);
     while r.segments.len() > window {
-        let Some(old) = r.segments.pop_front() else { break };
+        let Some(old) = r.segments.pop_front() else {
+            break;
+        };
         // The discontinuity sequence counts the breaks no longer listed (RFC 8216bis 4.4.3.3).
         if old.discontinuity {
             r.discontinuity_sequence += 1;
         }
-        out.push(StreamEvent::Evicted { rendition, msn: old.msn });
+        out.push(StreamEvent::Evicted {
+            rendition,
+            msn: old.msn,
+        });
     }
 }
 

@@ -58,7 +58,12 @@ pub struct TrackDescription {
 #[napi(discriminant = "type", discriminant_case = "lowercase")]
 #[allow(missing_debug_implementations)] // napi's Buffer has no Debug
 pub enum PackagerEvent {
-    Init { rendition: u32, uri: String, bytes: Buffer, track: TrackDescription },
+    Init {
+        rendition: u32,
+        uri: String,
+        bytes: Buffer,
+        track: TrackDescription,
+    },
     Part {
         rendition: u32,
         msn: i64,
@@ -76,7 +81,10 @@ pub enum PackagerEvent {
         /// Seconds; present when this part completes its segment.
         segment_duration: Option<f64>,
     },
-    Evicted { rendition: u32, msn: i64 },
+    Evicted {
+        rendition: u32,
+        msn: i64,
+    },
 }
 
 #[napi(object)]
@@ -99,8 +107,12 @@ impl StreamPackager {
     pub fn new(options: PackagerOptions) -> Result<Self> {
         let defaults = SegmenterConfig::default();
         let segmenter = SegmenterConfig {
-            part_target: options.part_target_ms.map_or(defaults.part_target, ms_to_seconds),
-            segment_target: options.segment_target_ms.map_or(defaults.segment_target, ms_to_seconds),
+            part_target: options
+                .part_target_ms
+                .map_or(defaults.part_target, ms_to_seconds),
+            segment_target: options
+                .segment_target_ms
+                .map_or(defaults.segment_target, ms_to_seconds),
         };
         let renditions = options
             .renditions
@@ -118,10 +130,15 @@ impl StreamPackager {
         let config = StreamConfig {
             segmenter,
             window_segments: options.window_segments.unwrap_or(30) as usize,
-            first_msn: options.first_msn.and_then(|v| u64::try_from(v).ok()).unwrap_or(0),
+            first_msn: options
+                .first_msn
+                .and_then(|v| u64::try_from(v).ok())
+                .unwrap_or(0),
             renditions,
         };
-        stream::StreamPackager::new(config).map(|inner| Self { inner }).map_err(to_js_error)
+        stream::StreamPackager::new(config)
+            .map(|inner| Self { inner })
+            .map_err(to_js_error)
     }
 
     /// Starts a transcoder run; `wallAtZeroMs` is when media time zero entered the system.
@@ -134,7 +151,10 @@ impl StreamPackager {
     /// with `MalformedMedia:`.
     #[napi]
     pub fn push(&mut self, rendition: u32, data: &[u8]) -> Result<Vec<PackagerEvent>> {
-        let events = self.inner.push(rendition as usize, data).map_err(to_js_error)?;
+        let events = self
+            .inner
+            .push(rendition as usize, data)
+            .map_err(to_js_error)?;
         Ok(convert(events))
     }
 
@@ -158,7 +178,8 @@ impl StreamPackager {
     /// A rendition's media playlist, `null` until it has a part.
     #[napi]
     pub fn media_playlist(&self, rendition: u32, skip: bool) -> Option<String> {
-        self.inner.media_playlist(rendition as usize, RenderOptions { skip })
+        self.inner
+            .media_playlist(rendition as usize, RenderOptions { skip })
     }
 
     /// The multivariant playlist, `null` until every rendition has an init segment.
@@ -171,7 +192,10 @@ impl StreamPackager {
     #[napi]
     pub fn last_part(&self, rendition: u32) -> Option<PartPosition> {
         let (msn, part) = self.inner.last_part(rendition as usize)?;
-        Some(PartPosition { msn: to_i64(msn), part })
+        Some(PartPosition {
+            msn: to_i64(msn),
+            part,
+        })
     }
 }
 
@@ -199,7 +223,12 @@ fn convert(events: Vec<StreamEvent>) -> Vec<PackagerEvent> {
     events
         .into_iter()
         .map(|event| match event {
-            StreamEvent::Init { rendition, uri, bytes, track } => PackagerEvent::Init {
+            StreamEvent::Init {
+                rendition,
+                uri,
+                bytes,
+                track,
+            } => PackagerEvent::Init {
                 rendition: rendition as u32,
                 uri,
                 bytes: bytes.into(),
@@ -226,9 +255,10 @@ fn convert(events: Vec<StreamEvent>) -> Vec<PackagerEvent> {
                 discontinuity: p.discontinuity,
                 segment_duration: p.segment_end,
             },
-            StreamEvent::Evicted { rendition, msn } => {
-                PackagerEvent::Evicted { rendition: rendition as u32, msn: to_i64(msn) }
-            }
+            StreamEvent::Evicted { rendition, msn } => PackagerEvent::Evicted {
+                rendition: rendition as u32,
+                msn: to_i64(msn),
+            },
         })
         .collect()
 }

@@ -108,6 +108,11 @@ export class LiveStream extends EventEmitter<LiveStreamEvents> {
     this.finish();
   }
 
+  /** Process id of the transcoder of the run in progress. */
+  get transcoderPid(): number | undefined {
+    return this.transcoder?.running ? this.transcoder.pid : undefined;
+  }
+
   /** Index of a rendition by name. */
   renditionIndex(name: string): number {
     return this.renditions.findIndex((r) => r.name === name);

@@ -54,6 +54,6 @@ export function planLadder(ladder: Rung[], source: SourceInfo, maxFrameRate: num
 }
 
 function evenWidth(source: SourceInfo, height: number): number {
-  const width = Math.round((source.width * height) / source.height);
-  return width + (width % 2);
+  // H.264 in 4:2:0 needs even dimensions: the nearest even width keeps the aspect best.
+  return Math.round((source.width * height) / source.height / 2) * 2;
 }
