@@ -12,7 +12,9 @@ export default tseslint.config(
     },
     rules: {
       "@typescript-eslint/no-floating-promises": "error",
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
+  // Plain JavaScript (this file) is linted without type information.
+  { files: ["**/*.js"], ...tseslint.configs.disableTypeChecked },
 );

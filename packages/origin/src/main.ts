@@ -13,6 +13,14 @@ try {
   process.exit(2);
 }
 await origin.start();
+// A human-readable line beside the JSON logs: where to look.
+const demo = origin.config.testStream;
+console.log(
+  `\nTributary origin on ${origin.publicUrl}` +
+    (demo ? `\n  test stream:  ${origin.publicUrl}/live/${demo}/index.m3u8` : "") +
+    `\n  publish:      POST ${origin.publicUrl}/api/v1/streams/{name}/contribution  (returns an SRT URL)` +
+    `\n  Ctrl-C stops everything.\n`,
+);
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
     log.info({ signal }, "shutting down");

@@ -14,7 +14,7 @@ export class PartStore {
     const run = initRun(uri);
     if (run === undefined) throw new Error(`unexpected init name ${uri}`);
     let runs = this.inits.get(rendition);
-    if (!runs) this.inits.set(rendition, (runs = new Map()));
+    if (!runs) this.inits.set(rendition, (runs = new Map<number, Buffer>()));
     runs.set(run, bytes);
   }
 

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Sets up a Debian machine for Tributary: system packages, npm dependencies, and the build
+# (Rust N-API addon + TypeScript). Idempotent; run as root (or through sudo).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(ffmpeg nats-server srt-tools build-essential pkg-config ca-certificates git)
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+need() { command -v "$1" >/dev/null || { echo "setup: $1 is required: $2" >&2; exit 1; }; }
+need node "Node.js 20.19 or newer"
+need cargo "Rust 1.80 or newer with clippy and rustfmt (rustup)"
+node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' \
+  || { echo "setup: Node.js 20.19 or newer is required (found $(node --version))" >&2; exit 1; }
+# nats-server lives in /usr/sbin on Debian, which a non-root PATH may lack.
+command -v nats-server >/dev/null || export PATH="$PATH:/usr/sbin"
+
+echo "setup: npm ci"
+npm ci --no-audit --no-fund --loglevel=error
+echo "setup: building the Rust packager and the TypeScript packages"
+npm run build --silent
+echo "setup: done"
