@@ -25,8 +25,11 @@ node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(
 # nats-server lives in /usr/sbin on Debian, which a non-root PATH may lack.
 command -v nats-server >/dev/null || export PATH="$PATH:/usr/sbin"
 
-echo "setup: npm ci"
-npm ci --no-audit --no-fund --loglevel=error
+# `npm install`, not `npm ci`: the registry mirrors reachable here lack turbo's macOS and
+# Windows binaries, which `npm ci` insists on finding in the lock file. Install keeps to
+# the lock's versions and leaves it unchanged.
+echo "setup: npm install"
+npm install --no-audit --no-fund --loglevel=error
 echo "setup: building the Rust packager and the TypeScript packages"
 npm run build --silent
 echo "setup: done"

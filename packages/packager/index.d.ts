@@ -42,6 +42,7 @@ export type PackagerEvent =
     uri: string; segmentUri: string; mapUri: string; programDateTimeMs: number; discontinuity: boolean; /** Seconds; present when this part completes its segment. */
   segmentDuration?: number }
   | { type: 'evicted'; rendition: number; msn: number }
+  | { type: 'warning'; rendition: number; message: string }
 
 export interface PackagerOptions {
   /** Part target duration in milliseconds (default 200). */

@@ -80,6 +80,8 @@ pub enum StreamEvent {
     Part(PartEvent),
     /// A segment left the playlist window: its bytes may be dropped.
     Evicted { rendition: usize, msn: u64 },
+    /// Media was lost but packaging went on, e.g. a run's output ended inside a box.
+    Warning { rendition: usize, message: String },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -292,6 +294,13 @@ impl StreamPackager {
         let window = self.config.window_segments;
         let mut out = Vec::new();
         for (index, r) in self.renditions.iter_mut().enumerate() {
+            // A transcoder killed mid-write leaves half a box: say so, keep what was whole.
+            if let Err(error) = r.reader.finish() {
+                out.push(StreamEvent::Warning {
+                    rendition: index,
+                    message: error.to_string(),
+                });
+            }
             if let Some(mut segmenter) = r.segmenter.take() {
                 let events = segmenter.flush();
                 apply_segmenter_events(r, index, run, events, window, &mut out);

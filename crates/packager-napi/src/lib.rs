@@ -85,6 +85,11 @@ pub enum PackagerEvent {
         rendition: u32,
         msn: i64,
     },
+    /// Media was lost but packaging went on (e.g. a run ended inside a box).
+    Warning {
+        rendition: u32,
+        message: String,
+    },
 }
 
 #[napi(object)]
@@ -258,6 +263,10 @@ fn convert(events: Vec<StreamEvent>) -> Vec<PackagerEvent> {
             StreamEvent::Evicted { rendition, msn } => PackagerEvent::Evicted {
                 rendition: rendition as u32,
                 msn: to_i64(msn),
+            },
+            StreamEvent::Warning { rendition, message } => PackagerEvent::Warning {
+                rendition: rendition as u32,
+                message,
             },
         })
         .collect()

@@ -43,6 +43,10 @@ export const originEnv = {
     z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/).optional(),
     "name of a built-in test-pattern stream started with the origin (unset: none)",
   ),
+  TEST_STREAM_FILE: envVar(
+    z.string().min(1).optional(),
+    "a local media file the test stream plays in real time, looping, instead of the test pattern",
+  ),
 };
 
 export interface OriginConfig {
@@ -66,6 +70,7 @@ export interface OriginConfig {
   maxStreams: number;
   jetstream: { maxAgeSeconds: number; maxBytes: number };
   testStream: string | undefined;
+  testStreamFile: string | undefined;
 }
 
 /** Reads the origin's configuration; throws a ConfigError naming every bad variable. */
@@ -93,6 +98,7 @@ export function loadOriginConfig(env: NodeJS.ProcessEnv = process.env): OriginCo
     maxStreams: v.MAX_STREAMS,
     jetstream: { maxAgeSeconds: v.JETSTREAM_MAX_AGE_S, maxBytes: v.JETSTREAM_MAX_BYTES },
     testStream: v.TEST_STREAM,
+    testStreamFile: v.TEST_STREAM_FILE,
   };
 }
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createLogger, type Logger, type PartManifest } from "@tributary/common";
 import type { OriginConfig } from "./config.js";
-import { testPattern } from "./contribution/sources.js";
+import { fileSource, testPattern } from "./contribution/sources.js";
 import { originApp } from "./http/app.js";
 import { OriginMetrics } from "./metrics.js";
 import { openNats, type NatsHandle } from "./nats/connection.js";
@@ -52,7 +52,10 @@ export class Origin {
     const port = (this.server.address() as AddressInfo).port;
     this.publicUrl = c.publicUrl ?? `http://${c.host}:${port}`;
     this.log.info({ url: this.publicUrl, nats: this.nats.url }, "origin listening");
-    if (c.testStream) this.registry.open(c.testStream, testPattern({ width: 1280, height: 720, frameRate: 30 }));
+    if (c.testStream) {
+      const source = c.testStreamFile ? fileSource(c.testStreamFile) : testPattern({ width: 1280, height: 720, frameRate: 30 });
+      this.registry.open(c.testStream, source);
+    }
   }
 
   /** URL of the NATS server in use (a local one when none was configured). */
@@ -111,8 +114,6 @@ export class Origin {
       this.publisher?.publishPart(manifest);
       this.metrics.partsPublished.inc({ stream: stream.name, rendition: rendition.name });
     });
-    stream.on("live", () => {
-      if (stream.restarts > 0) this.metrics.transcoderRestarts.inc({ stream: stream.name });
-    });
+    stream.on("restart", () => this.metrics.transcoderRestarts.inc({ stream: stream.name }));
   }
 }

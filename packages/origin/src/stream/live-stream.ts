@@ -33,6 +33,8 @@ export interface LiveStreamEvents {
   /** A run began: its renditions are known. */
   live: [];
   part: [rendition: Rendition, part: PartEvent];
+  /** The transcoder died under a live contribution and is being restarted. */
+  restart: [];
   ended: [];
 }
 
@@ -204,6 +206,9 @@ export class LiveStream extends EventEmitter<LiveStreamEvents> {
         case "evicted":
           this.store.evict(event.rendition, event.msn);
           break;
+        case "warning":
+          this.log.warn({ rendition: rendition.name, reason: event.message }, "packager dropped media");
+          break;
       }
     }
     if (events.length > 0) this.waiters.check();
@@ -224,6 +229,7 @@ export class LiveStream extends EventEmitter<LiveStreamEvents> {
     const now = Date.now();
     this.restartTimes = [...this.restartTimes.filter((t) => now - t < RESTART_PERIOD_MS), now];
     this.restarts += 1;
+    this.emit("restart");
     if (this.restartTimes.length > MAX_RESTARTS) {
       this.log.error({ restarts: this.restartTimes.length }, "transcoder keeps failing; ending the stream");
       void this.close();
