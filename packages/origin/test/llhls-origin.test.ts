@@ -1,6 +1,7 @@
-import { jetstream } from "@nats-io/jetstream";
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
-import { partManifest, subjects, type PartManifest } from "@tributary/common";
+import { createLogger, partManifest, subjects, type PartManifest } from "@tributary/common";
+import { PartPublisher } from "../src/nats/part-publisher.js";
 import {
   attributes,
   checkContinuity,
@@ -94,6 +95,25 @@ describe("origin LL-HLS from a live SRT contribution", () => {
     expect(deltas).toBeGreaterThan(0);
   });
 
+  it("holds a request for the preload-hinted part until the part is complete", async () => {
+    const pl = parseMediaPlaylist((await get(`${live}/480p/index.m3u8`)).text);
+    const hint = pl.preloadHint!;
+    const [msn, part] = hint.split(".").map(Number) as [number, number];
+    const asked = Date.now();
+    const response = await fetch(`${live}/480p/${hint}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("video/mp4");
+    expect(response.headers.get("cache-control")).toContain("immutable");
+    const bytes = Buffer.from(await response.arrayBuffer());
+    expect(Date.now() - asked).toBeLessThan(1_000);
+    // What the hold returned is exactly the part the playlist then lists.
+    const after = parseMediaPlaylist((await get(`${live}/480p/index.m3u8?_HLS_msn=${msn}&_HLS_part=${part}`)).text);
+    expect(after.segments.find((s) => s.msn === msn)!.parts[part]!.uri).toBe(hint);
+    expect(bytes.equals(await getBytes(`${live}/480p/${hint}`))).toBe(true);
+    // A part far ahead is not held: 404 at once.
+    expect((await fetch(`${live}/480p/${msn + 5}.0.m4s`)).status).toBe(404);
+  });
+
   it("answers 400 for an _HLS_msn more than two segments ahead, with a JSON reason", async () => {
     const pl = parseMediaPlaylist((await get(`${live}/480p/index.m3u8`)).text);
     const far = lastPart(pl)!.msn + 3;
@@ -133,6 +153,15 @@ describe("origin LL-HLS from a live SRT contribution", () => {
   it("publishes one JetStream manifest per part, matching the parts served", async () => {
     const nc = await connect({ servers: fx.nats.url });
     try {
+      // The stream exists once, with the configured limits, however often origins ensure it.
+      const jsm = await jetstreamManager(nc);
+      const held = (await jsm.streams.info("MEDIA")).state.messages;
+      await new PartPublisher(nc, createLogger("test", "silent")).ensureStream({ maxAgeSeconds: 120, maxBytes: 256 << 20 });
+      const info = await jsm.streams.info("MEDIA");
+      expect(info.state.messages).toBeGreaterThanOrEqual(held);
+      expect(info.config.max_age).toBe(120 * 1e9);
+      expect(info.config.max_bytes).toBe(256 * 1024 * 1024);
+      expect(info.config.subjects).toEqual(["media.parts.>", "media.status.>"]);
       const js = jetstream(nc);
       const consumer = await js.consumers.get("MEDIA", { filter_subjects: subjects.part(STREAM, "480p") });
       const manifests: PartManifest[] = [];

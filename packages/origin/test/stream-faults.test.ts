@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { get, startOrigin, waitForPlaylist, type OriginFixture } from "./origin-fixture.js";
 
 // Small pictures keep two streams and their ladders inside two cores.
-const ENV = { LADDER: "240p:240:300,160p:160:150", CONTRIBUTION_PORTS: "17200-17209", RECONNECT_WINDOW_MS: "4000" };
+const ENV = { LADDER: "240p:240:300,160p:160:150", CONTRIBUTION_PORTS: "17200-17209", RECONNECT_WINDOW_MS: "8000" };
 let fx: OriginFixture;
 const publishers: ChildProcess[] = [];
 
@@ -79,6 +79,13 @@ describe("stream faults", () => {
     await waitFor(() => stream.state === "reconnecting", { timeoutMs: 15_000, what: "the origin to notice the publisher left" });
     const gap = await playlist("comeback");
     expect(gap.ended).toBe(false);
+    // Nothing new while the publisher is away: a blocking reload gives up with 503 after
+    // about three target durations.
+    const next = gap.preloadHint!.split(".").map(Number) as [number, number];
+    const holdStarted = Date.now();
+    const held = await fetch(`${fx.base}/live/comeback/240p/index.m3u8?_HLS_msn=${next[0]}&_HLS_part=${next[1]}`);
+    expect(held.status).toBe(503);
+    expect(Date.now() - holdStarted).toBeGreaterThanOrEqual(2_900);
 
     // Back within the reconnect window: same stream, sequence numbers go on, a discontinuity.
     await publish("comeback");
