@@ -6,35 +6,12 @@
     clippy::panic
 )]
 
-use std::path::PathBuf;
+mod common;
+use common::{fixture, read_fragments as read};
+
 use std::time::Instant;
 
-use packager_core::mp4::{
-    chunk_len, write_chunk, Fmp4Event, Fmp4Reader, Init, ReaderLimits, Sample,
-};
-
-fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
-            .join(name),
-    )
-    .unwrap()
-}
-
-fn read(data: &[u8]) -> (Init, Vec<Vec<Sample>>) {
-    let mut reader = Fmp4Reader::new(ReaderLimits::default());
-    let mut init = None;
-    let mut batches = vec![];
-    for e in reader.push(data).unwrap() {
-        match e {
-            Fmp4Event::Init(i) => init = Some(i),
-            Fmp4Event::Samples(s) => batches.push(s),
-        }
-    }
-    reader.finish().unwrap();
-    (init.unwrap(), batches)
-}
+use packager_core::mp4::{chunk_len, write_chunk, Sample};
 
 #[test]
 fn fixtures_round_trip_through_write_chunk() {

@@ -7,7 +7,8 @@
     clippy::panic
 )]
 
-use std::path::PathBuf;
+mod common;
+use common::fixture;
 
 use packager_core::mp4::{Fmp4Event, Fmp4Reader, Mp4Error, ReaderLimits};
 use proptest::prelude::*;
@@ -16,15 +17,6 @@ const LIMITS: ReaderLimits = ReaderLimits {
     max_box_size: 64 * 1024,
     max_samples_per_fragment: 64,
 };
-
-fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
-            .join(name),
-    )
-    .unwrap()
-}
 
 /// What a run reported: a digest of each event, then the first error (if any).
 #[derive(Debug, PartialEq)]

@@ -6,19 +6,15 @@
     clippy::panic
 )]
 
+mod common;
+use common::fixture;
+
 use std::path::PathBuf;
 use std::process::Command;
 
 use packager_core::mp4::{
     Fmp4Event, Fmp4Reader, FourCc, Init, Mp4Error, ReaderLimits, Sample, TrackInfo, TrackKind,
 };
-
-fn fixture(name: &str) -> Vec<u8> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name);
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
 
 /// Everything a reader produced, flattened: the init and the sample batches.
 #[derive(Debug, PartialEq)]

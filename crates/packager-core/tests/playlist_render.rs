@@ -7,36 +7,12 @@
     clippy::indexing_slicing
 )]
 
+mod common;
+use common::{seg, T0};
 use packager_core::playlist::{
     render_media, render_multivariant, skippable_segments, AudioEntry, MediaPlaylist,
     MultivariantPlaylist, PartEntry, RenderOptions, RenditionReport, SegmentEntry, VariantEntry,
 };
-
-/// 2023-11-14T22:13:20.000Z, the wall clock of MSN 100 in most cases.
-const T0: i64 = 1_700_000_000_000;
-
-/// A closed segment of the given parts; MSN 100 starts at T0, one second per MSN.
-fn seg(msn: u64, parts: &[f64]) -> SegmentEntry {
-    SegmentEntry {
-        msn,
-        duration: parts.iter().sum(),
-        uri: format!("seg{msn}.m4s"),
-        parts: parts
-            .iter()
-            .enumerate()
-            .map(|(i, &duration)| PartEntry {
-                duration,
-                uri: format!("seg{msn}.{i}.m4s"),
-                independent: i == 0,
-            })
-            .collect(),
-        closed: true,
-        discontinuity: false,
-        map_uri: "init0.mp4".into(),
-        program_date_time_ms: T0 + (msn as i64 - 100) * 1000,
-        gap: false,
-    }
-}
 
 fn open(mut s: SegmentEntry) -> SegmentEntry {
     s.closed = false;

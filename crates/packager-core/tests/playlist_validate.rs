@@ -6,29 +6,9 @@
     clippy::indexing_slicing
 )]
 
-use packager_core::playlist::{validate, MediaPlaylist, PartEntry, PlaylistError, SegmentEntry};
-
-fn seg(msn: u64, parts: &[f64]) -> SegmentEntry {
-    SegmentEntry {
-        msn,
-        duration: parts.iter().sum(),
-        uri: format!("seg{msn}.m4s"),
-        parts: parts
-            .iter()
-            .enumerate()
-            .map(|(i, &duration)| PartEntry {
-                duration,
-                uri: format!("seg{msn}.{i}.m4s"),
-                independent: i == 0,
-            })
-            .collect(),
-        closed: true,
-        discontinuity: false,
-        map_uri: "init.mp4".into(),
-        program_date_time_ms: 0,
-        gap: false,
-    }
-}
+mod common;
+use common::seg;
+use packager_core::playlist::{validate, MediaPlaylist, PlaylistError};
 
 /// 1 s target, 0.2 s parts, exactly the minimum hold backs and skip boundary (3 x 0.2 is
 /// 0.6000000000000001 in floating point: the check must tolerate that).

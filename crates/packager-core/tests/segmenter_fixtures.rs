@@ -7,25 +7,19 @@
     clippy::panic
 )]
 
+mod common;
+
+/// The fixture's init and all its samples in order.
+fn read(data: &[u8]) -> (Init, Vec<Sample>) {
+    let (init, batches) = common::read_fragments(data);
+    (init, batches.into_iter().flatten().collect())
+}
+
 use std::path::PathBuf;
 use std::process::Command;
 
 use packager_core::mp4::{Fmp4Event, Fmp4Reader, Init, ReaderLimits, Sample};
 use packager_core::segmenter::{PartOut, Segmenter, SegmenterConfig, SegmenterEvent};
-
-fn read(data: &[u8]) -> (Init, Vec<Sample>) {
-    let mut reader = Fmp4Reader::new(ReaderLimits::default());
-    let mut init = None;
-    let mut samples = vec![];
-    for e in reader.push(data).unwrap() {
-        match e {
-            Fmp4Event::Init(i) => init = Some(i),
-            Fmp4Event::Samples(s) => samples.extend(s),
-        }
-    }
-    reader.finish().unwrap();
-    (init.unwrap(), samples)
-}
 
 /// Feeds the fixture fragment by fragment, as the coordinator would.
 fn segment(name: &str) -> (Init, Vec<Sample>, Vec<SegmenterEvent>) {

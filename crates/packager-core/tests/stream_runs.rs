@@ -8,18 +8,13 @@
     clippy::panic
 )]
 
+mod common;
+use common::fixture;
+
 use packager_core::mp4::TrackKind;
 use packager_core::playlist::{validate, RenderOptions};
 use packager_core::segmenter::SegmenterConfig;
 use packager_core::stream::{RenditionConfig, StreamConfig, StreamEvent, StreamPackager};
-
-fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(format!(
-        "{}/tests/fixtures/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
-}
 
 fn packager(window: usize) -> StreamPackager {
     let rendition = |name: &str, kind| RenditionConfig {

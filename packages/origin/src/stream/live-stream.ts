@@ -241,7 +241,7 @@ export class LiveStream extends EventEmitter<LiveStreamEvents> {
 
   /** The publisher is gone: keep the stream for the reconnect window, then end it. */
   private awaitPublisher(): void {
-    if (this.state === "ended") return;
+    if (this.state === "ended" || this.closing) return;
     this.state = "reconnecting";
     clearTimeout(this.reconnectTimer);
     this.reconnectTimer = setTimeout(() => void this.close(), this.options.reconnectWindowMs);
