@@ -5,6 +5,7 @@
 pub mod error;
 pub mod mp4;
 pub mod playlist;
+pub mod relay;
 pub mod segmenter;
 pub mod stream;
 

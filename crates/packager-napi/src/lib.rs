@@ -7,7 +7,8 @@
 use napi::bindgen_prelude::{Buffer, Error, Result, Status};
 use napi_derive::napi;
 use packager_core::mp4::TrackKind;
-use packager_core::playlist::RenderOptions;
+use packager_core::playlist::{RenderOptions, RenditionReport};
+use packager_core::relay::{self, Added, PartAnnouncement, RelayConfig};
 use packager_core::segmenter::SegmenterConfig;
 use packager_core::stream::{self, RenditionConfig, StreamConfig, StreamError, StreamEvent};
 
@@ -270,4 +271,137 @@ fn convert(events: Vec<StreamEvent>) -> Vec<PackagerEvent> {
             },
         })
         .collect()
+}
+
+#[napi(object)]
+#[derive(Debug)]
+pub struct RelayOptions {
+    pub part_target_ms: u32,
+    pub segment_target_ms: u32,
+    /// Segments listed (default 30).
+    pub window_segments: Option<u32>,
+}
+
+/// One part as the origin announced it (the fields of a part manifest the playlist needs).
+#[napi(object)]
+#[derive(Debug)]
+pub struct RelayPart {
+    pub msn: i64,
+    pub part: u32,
+    /// Seconds.
+    pub duration: f64,
+    pub independent: bool,
+    /// Init segment name relative to the media playlist, e.g. `init-1700000000.mp4`.
+    pub map_uri: String,
+    pub program_date_time_ms: i64,
+    pub discontinuity: bool,
+    /// Seconds, when this part completes its segment.
+    pub segment_duration: Option<f64>,
+}
+
+#[napi(object)]
+#[derive(Debug)]
+pub struct RelayReport {
+    /// Relative URI of the other rendition's playlist, e.g. `../480p/index.m3u8`.
+    pub uri: String,
+    pub last_msn: i64,
+    pub last_part: u32,
+}
+
+#[napi(string_enum = "kebab-case")]
+#[derive(Debug)]
+pub enum RelayAdded {
+    Listed,
+    Stale,
+    WaitingForSegmentStart,
+}
+
+/// A media playlist rebuilt from part manifests, for edges (see `packager_core::relay`).
+#[napi]
+#[derive(Debug)]
+pub struct RelayedPlaylist {
+    inner: relay::RelayedPlaylist,
+}
+
+#[napi]
+impl RelayedPlaylist {
+    #[napi(constructor)]
+    pub fn new(options: RelayOptions) -> Self {
+        Self {
+            inner: relay::RelayedPlaylist::new(RelayConfig {
+                part_target: ms_to_seconds(options.part_target_ms),
+                segment_target: ms_to_seconds(options.segment_target_ms),
+                window_segments: options.window_segments.unwrap_or(30) as usize,
+            }),
+        }
+    }
+
+    /// Lists a part; throws when parts were lost in between (the caller resynchronises).
+    #[napi]
+    pub fn add_part(&mut self, part: RelayPart) -> Result<RelayAdded> {
+        let announcement = PartAnnouncement {
+            msn: u64::try_from(part.msn)
+                .map_err(|_| Error::new(Status::InvalidArg, "negative msn"))?,
+            part: part.part,
+            duration: part.duration,
+            independent: part.independent,
+            map_uri: part.map_uri,
+            program_date_time_ms: part.program_date_time_ms,
+            discontinuity: part.discontinuity,
+            segment_end: part.segment_duration,
+        };
+        match self.inner.add_part(&announcement) {
+            Ok(Added::Listed) => Ok(RelayAdded::Listed),
+            Ok(Added::Stale) => Ok(RelayAdded::Stale),
+            Ok(Added::WaitingForSegmentStart) => Ok(RelayAdded::WaitingForSegmentStart),
+            Err(error @ RelayError::OutOfOrder { .. }) => {
+                Err(Error::new(Status::GenericFailure, error.to_string()))
+            }
+            Err(error @ RelayError::Ended) => {
+                Err(Error::new(Status::GenericFailure, error.to_string()))
+            }
+        }
+    }
+
+    /// The stream ended: the playlist gets `EXT-X-ENDLIST`.
+    #[napi]
+    pub fn end(&mut self) {
+        self.inner.end();
+    }
+
+    #[napi(getter)]
+    pub fn ended(&self) -> bool {
+        self.inner.ended()
+    }
+
+    #[napi]
+    pub fn last_part(&self) -> Option<PartPosition> {
+        let (msn, part) = self.inner.last_part()?;
+        Some(PartPosition {
+            msn: to_i64(msn),
+            part,
+        })
+    }
+
+    /// Whether segment `msn` is complete (or a later one is listed).
+    #[napi]
+    pub fn segment_complete(&self, msn: i64) -> bool {
+        u64::try_from(msn).is_ok_and(|msn| self.inner.segment_complete(msn))
+    }
+
+    /// The playlist text, `null` before the first segment starts.
+    #[napi]
+    pub fn render(&self, skip: bool, reports: Vec<RelayReport>) -> Option<String> {
+        let reports = reports
+            .into_iter()
+            .filter_map(|r| {
+                Some(RenditionReport {
+                    uri: r.uri,
+                    last_msn: u64::try_from(r.last_msn).ok()?,
+                    last_part: Some(r.last_part),
+                })
+            })
+            .collect();
+        self.inner.render(RenderOptions { skip }, reports)
+    }
 }
