@@ -9,6 +9,21 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+/** A media playlist rebuilt from part manifests, for edges (see `packager_core::relay`). */
+export declare class RelayedPlaylist {
+  constructor(options: RelayOptions)
+  /** Lists a part; throws when parts were lost in between (the caller resynchronises). */
+  addPart(part: RelayPart): RelayAdded
+  /** The stream ended: the playlist gets `EXT-X-ENDLIST`. */
+  end(): void
+  get ended(): boolean
+  lastPart(): PartPosition | null
+  /** Whether segment `msn` is complete (or a later one is listed). */
+  segmentComplete(msn: number): boolean
+  /** The playlist text, `null` before the first segment starts. */
+  render(skip: boolean, reports: Array<RelayReport>): string | null
+}
+
 /** Packaging state of one live stream (see `packager_core::stream`). */
 export declare class StreamPackager {
   constructor(options: PackagerOptions)
@@ -59,6 +74,37 @@ export interface PackagerOptions {
 export interface PartPosition {
   msn: number
   part: number
+}
+
+export type RelayAdded = 'listed' | 'stale' | 'waiting-for-segment-start'
+
+export interface RelayOptions {
+  partTargetMs: number
+  segmentTargetMs: number
+  /** Segments listed (default 30). */
+  windowSegments?: number
+}
+
+/** One part as the origin announced it (the fields of a part manifest the playlist needs). */
+export interface RelayPart {
+  msn: number
+  part: number
+  /** Seconds. */
+  duration: number
+  independent: boolean
+  /** Init segment name relative to the media playlist, e.g. `init-1700000000.mp4`. */
+  mapUri: string
+  programDateTimeMs: number
+  discontinuity: boolean
+  /** Seconds, when this part completes its segment. */
+  segmentDuration?: number
+}
+
+export interface RelayReport {
+  /** Relative URI of the other rendition's playlist, e.g. `../480p/index.m3u8`. */
+  uri: string
+  lastMsn: number
+  lastPart: number
 }
 
 export interface RenditionOptions {

@@ -835,5 +835,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.RelayedPlaylist = nativeBinding.RelayedPlaylist
 module.exports.StreamPackager = nativeBinding.StreamPackager
 module.exports.MediaKind = nativeBinding.MediaKind
+module.exports.RelayAdded = nativeBinding.RelayAdded

@@ -354,12 +354,7 @@ impl RelayedPlaylist {
             Ok(Added::Listed) => Ok(RelayAdded::Listed),
             Ok(Added::Stale) => Ok(RelayAdded::Stale),
             Ok(Added::WaitingForSegmentStart) => Ok(RelayAdded::WaitingForSegmentStart),
-            Err(error @ RelayError::OutOfOrder { .. }) => {
-                Err(Error::new(Status::GenericFailure, error.to_string()))
-            }
-            Err(error @ RelayError::Ended) => {
-                Err(Error::new(Status::GenericFailure, error.to_string()))
-            }
+            Err(error) => Err(Error::new(Status::GenericFailure, error.to_string())),
         }
     }
 
