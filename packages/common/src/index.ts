@@ -5,3 +5,6 @@ export * from "./names.js";
 export * from "./subjects.js";
 export * from "./wait.js";
 export * from "./http-errors.js";
+export * from "./llhls/delivery-routes.js";
+export * from "./llhls/directives.js";
+export * from "./llhls/waiters.js";

@@ -1,11 +1,10 @@
 import { EventEmitter } from "node:events";
-import type { Logger } from "@tributary/common";
+import { Waiters, type DeliveryRendition, type DeliveryStream, type Logger } from "@tributary/common";
 import { StreamPackager, type PackagerEvent } from "@tributary/packager";
 import type { Contribution } from "../contribution/contribution.js";
 import { planLadder, type PlannedRung, type Rung, type SourceInfo } from "../transcode/ladder.js";
 import { Transcoder } from "../transcode/transcoder.js";
 import { PartStore } from "./part-store.js";
-import { Waiters } from "./waiters.js";
 
 export interface LiveStreamOptions {
   name: string;
@@ -50,7 +49,7 @@ const MAX_QUEUED_INPUT = 32 << 20;
  * run (`EXT-X-DISCONTINUITY`); a publisher that leaves and comes back within the
  * reconnect window continues the stream; otherwise the playlists get `EXT-X-ENDLIST`.
  */
-export class LiveStream extends EventEmitter<LiveStreamEvents> {
+export class LiveStream extends EventEmitter<LiveStreamEvents> implements DeliveryStream {
   readonly store = new PartStore();
   readonly waiters = new Waiters();
   state: StreamState = "starting";
@@ -60,6 +59,9 @@ export class LiveStream extends EventEmitter<LiveStreamEvents> {
   restarts = 0;
 
   private plan: { rungs: PlannedRung[]; audio: boolean } | undefined;
+  private delivery = new Map<string, DeliveryRendition>();
+  /** Renditions whose init segment has arrived. */
+  private readonly initialised = new Set<number>();
   private contribution: Contribution | undefined;
   private transcoder: Transcoder | undefined;
   private restartTimes: number[] = [];
@@ -115,9 +117,34 @@ export class LiveStream extends EventEmitter<LiveStreamEvents> {
     return this.transcoder?.running ? this.transcoder.pid : undefined;
   }
 
-  /** Index of a rendition by name. */
-  renditionIndex(name: string): number {
-    return this.renditions.findIndex((r) => r.name === name);
+  get ended(): boolean {
+    return this.state === "ended";
+  }
+
+  get ready(): boolean {
+    return this.renditions.length > 0 && this.initialised.size === this.renditions.length;
+  }
+
+  multivariant(): string | null | undefined {
+    return this.packager?.multivariantPlaylist();
+  }
+
+  rendition(name: string): DeliveryRendition | undefined {
+    return this.delivery.get(name);
+  }
+
+  /** LL-HLS delivery's view of rendition `index`: the packager's state and the stored bytes. */
+  private deliveryRendition(index: number, kind: "video" | "audio", packager: StreamPackager): DeliveryRendition {
+    const store = this.store;
+    return {
+      kind,
+      lastPart: () => packager.lastPart(index),
+      segmentComplete: (msn) => store.isClosed(index, msn) || (packager.lastPart(index)?.msn ?? -1) > msn,
+      playlist: (skip) => packager.mediaPlaylist(index, skip),
+      init: (name) => store.init(index, name),
+      part: (msn, part) => store.part(index, msn, part),
+      segment: (msn) => store.segment(index, msn),
+    };
   }
 
   private onSource(contribution: Contribution, source: SourceInfo): void {
@@ -140,6 +167,8 @@ export class LiveStream extends EventEmitter<LiveStreamEvents> {
           ...(source.hasAudio ? [{ name: "audio", kind: "audio" as const, bitrate: this.options.audioKbps * 1000 }] : []),
         ],
       });
+      const packager = this.packager;
+      this.renditions.forEach((r, i) => this.delivery.set(r.name, this.deliveryRendition(i, r.kind, packager)));
       this.log.info({ source, renditions: this.renditions.map((r) => r.name) }, "ladder planned");
     } else if (source.hasAudio !== this.plan.audio) {
       this.log.warn({ source }, "returning publisher changed audio presence; keeping the original renditions");
@@ -198,6 +227,7 @@ export class LiveStream extends EventEmitter<LiveStreamEvents> {
       switch (event.type) {
         case "init":
           this.store.putInit(event.rendition, event.uri, event.bytes);
+          this.initialised.add(event.rendition);
           break;
         case "part":
           this.store.putPart(event.rendition, event.msn, event.part, event.bytes, event.segmentDuration !== undefined);
