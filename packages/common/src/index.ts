@@ -8,3 +8,4 @@ export * from "./http-errors.js";
 export * from "./llhls/delivery-routes.js";
 export * from "./llhls/directives.js";
 export * from "./llhls/waiters.js";
+export * from "./nats-connection.js";

@@ -72,6 +72,9 @@ export const partManifest = z.object({
   /** This part completes its segment; `segmentDuration` is then the segment's length. */
   segmentEnd: z.boolean(),
   segmentDuration: z.number().positive().optional(),
+  /** The packager's part and segment targets, which the edge's playlist must repeat. */
+  partTargetMs: z.number().int().min(50).max(2000),
+  segmentTargetMs: z.number().int().min(500).max(10000),
   /** Origin base URL the bytes can be fetched from. */
   origin: z.url(),
   /** Wall-clock ms when the packager closed the part (latency accounting). */

@@ -1,15 +1,18 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import { createLogger, type Logger, type PartManifest } from "@tributary/common";
+import { createLogger, openNats, type Logger, type NatsHandle, type PartManifest } from "@tributary/common";
 import type { OriginConfig } from "./config.js";
 import { fileSource, testPattern } from "./contribution/sources.js";
 import { originApp } from "./http/app.js";
 import { OriginMetrics } from "./metrics.js";
-import { openNats, type NatsHandle } from "./nats/connection.js";
+
 import { PartPublisher } from "./nats/part-publisher.js";
 import type { LiveStream } from "./stream/live-stream.js";
 import { StreamRegistry } from "./stream/stream-registry.js";
+
+/** How often a live stream's status is re-announced (well inside the JetStream age limit). */
+const STATUS_HEARTBEAT_MS = 5_000;
 
 /**
  * The origin service: contribution intake, transcoding, packaging, the part server and
@@ -87,7 +90,11 @@ export class Origin {
       });
     this.metrics.liveStreams.inc();
     stream.on("live", () => status("live"));
+    // JetStream keeps statuses for JETSTREAM_MAX_AGE_S: repeat them so a new edge learns of
+    // streams that went live long ago.
+    const heartbeat = setInterval(() => status("live"), STATUS_HEARTBEAT_MS);
     stream.once("ended", () => {
+      clearInterval(heartbeat);
       this.metrics.liveStreams.dec();
       status("ended");
     });
@@ -108,6 +115,8 @@ export class Origin {
         discontinuity: part.discontinuity,
         segmentEnd: part.segmentDuration !== undefined,
         segmentDuration: part.segmentDuration,
+        partTargetMs: this.config.partTargetMs,
+        segmentTargetMs: this.config.segmentTargetMs,
         origin: this.publicUrl,
         closedAt: Date.now(),
       };

@@ -1,5 +1,6 @@
 import { connect, type NatsConnection } from "@nats-io/transport-node";
-import { startLocalNats, type LocalNats, type Logger } from "@tributary/common";
+import { startLocalNats, type LocalNats } from "./local-nats.js";
+import type { Logger } from "./logger.js";
 
 /** A NATS connection, plus the local server this process started when none was configured. */
 export interface NatsHandle {
