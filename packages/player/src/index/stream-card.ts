@@ -1,0 +1,14 @@
+/** Hue (0-359) of a stream's placeholder thumbnail: stable per name, spread over the wheel. */
+export function hueForName(name: string): number {
+  let hash = 2166136261;
+  for (let i = 0; i < name.length; i++) {
+    hash ^= name.charCodeAt(i);
+    hash = Math.imul(hash, 16777619);
+  }
+  return (hash >>> 0) % 360;
+}
+
+/** "1 viewer", "3 viewers". */
+export function formatViewers(viewers: number): string {
+  return viewers === 1 ? "1 viewer" : `${viewers.toLocaleString("en-US")} viewers`;
+}

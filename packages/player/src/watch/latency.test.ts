@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_TUNING, formatLatency, liveTuning } from "./latency";
+
+describe("formatLatency", () => {
+  it("shows seconds with one decimal", () => {
+    expect(formatLatency(0.94)).toBe("0.9 s");
+    expect(formatLatency(0.95)).toBe("1.0 s");
+    expect(formatLatency(1)).toBe("1.0 s");
+    expect(formatLatency(12.345)).toBe("12.3 s");
+    expect(formatLatency(0)).toBe("0.0 s");
+  });
+
+  it("shows a dash while unknown", () => {
+    expect(formatLatency(null)).toBe("—");
+    expect(formatLatency(Number.NaN)).toBe("—");
+    expect(formatLatency(Number.POSITIVE_INFINITY)).toBe("—");
+    expect(formatLatency(-0.2)).toBe("—");
+  });
+});
+
+describe("liveTuning", () => {
+  it("aims about a second behind live with 200 ms parts", () => {
+    expect(liveTuning(0.2, 0.6, 1)).toEqual({ targetLatency: 0.9, maxLatency: 3.9 });
+    expect(DEFAULT_TUNING).toEqual({ targetLatency: 0.9, maxLatency: 3.9 });
+  });
+
+  it("follows shorter and longer parts", () => {
+    expect(liveTuning(0.1, 0.3, 1).targetLatency).toBe(0.45);
+    expect(liveTuning(0.5, 1.5, 2)).toEqual({ targetLatency: 2.25, maxLatency: 8.25 });
+  });
+
+  it("never aims closer than three parts or the playlist's hold-back", () => {
+    expect(liveTuning(0.2, 0.2, 1).targetLatency).toBe(0.9);
+    expect(liveTuning(0.2, 1.2, 1).targetLatency).toBe(1.5);
+  });
+
+  it("keeps the jump-back distance above the target", () => {
+    for (const part of [0.05, 0.1, 0.2, 0.333, 1, 2]) {
+      const tuning = liveTuning(part, 0, part);
+      expect(tuning.maxLatency).toBeGreaterThan(tuning.targetLatency + 1.9);
+    }
+  });
+
+  it("falls back to 200 ms parts when the playlist has none", () => {
+    expect(liveTuning(0, 0, 1)).toEqual(DEFAULT_TUNING);
+  });
+});
