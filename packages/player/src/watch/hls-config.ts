@@ -13,8 +13,9 @@ export function lowLatencyConfig(): Partial<HlsConfig> {
     liveSyncDuration: DEFAULT_TUNING.targetLatency,
     // …and jumps back to it when it falls further behind than this (s).
     liveMaxLatencyDuration: DEFAULT_TUNING.maxLatency,
-    // Catch up by playing slightly faster rather than by seeking (pitch is preserved).
-    maxLiveSyncPlaybackRate: 1.15,
+    // Playback-rate catch-up is the player's own (catch-up.ts): hls.js's needs more than
+    // a second of buffer ahead, which a ~1 s target never has.
+    maxLiveSyncPlaybackRate: 1,
     // After a stall, move the target back by a part or so, not by hls.js's default 1 s.
     liveSyncOnStallIncrease: 0.25,
     // Live: keep a few seconds behind the playhead, not the whole session.

@@ -20,13 +20,13 @@ describe("formatLatency", () => {
 
 describe("liveTuning", () => {
   it("aims about a second behind live with 200 ms parts", () => {
-    expect(liveTuning(0.2, 0.6, 1)).toEqual({ targetLatency: 0.9, maxLatency: 3.9 });
-    expect(DEFAULT_TUNING).toEqual({ targetLatency: 0.9, maxLatency: 3.9 });
+    expect(liveTuning(0.2, 0.6, 1)).toEqual({ targetLatency: 0.9, maxLatency: 2.4 });
+    expect(DEFAULT_TUNING).toEqual({ targetLatency: 0.9, maxLatency: 2.4 });
   });
 
   it("follows shorter and longer parts", () => {
     expect(liveTuning(0.1, 0.3, 1).targetLatency).toBe(0.45);
-    expect(liveTuning(0.5, 1.5, 2)).toEqual({ targetLatency: 2.25, maxLatency: 8.25 });
+    expect(liveTuning(0.5, 1.5, 2)).toEqual({ targetLatency: 2.25, maxLatency: 5.25 });
   });
 
   it("never aims closer than three parts or the playlist's hold-back", () => {
@@ -34,10 +34,11 @@ describe("liveTuning", () => {
     expect(liveTuning(0.2, 1.2, 1).targetLatency).toBe(1.5);
   });
 
-  it("keeps the jump-back distance above the target", () => {
-    for (const part of [0.05, 0.1, 0.2, 0.333, 1, 2]) {
-      const tuning = liveTuning(part, 0, part);
-      expect(tuning.maxLatency).toBeGreaterThan(tuning.targetLatency + 1.9);
+  it("jumps back just beyond the range where hls.js catches up by playing faster", () => {
+    for (const [part, segment] of [[0.05, 1], [0.1, 1], [0.2, 1], [0.333, 2], [1, 4], [2, 6]] as const) {
+      const tuning = liveTuning(part, 0, segment);
+      expect(tuning.maxLatency).toBeGreaterThanOrEqual(tuning.targetLatency + Math.max(segment, 1));
+      expect(tuning.maxLatency).toBeLessThanOrEqual(tuning.targetLatency + 1.5 * segment + 1);
     }
   });
 

@@ -1,5 +1,6 @@
 import Hls, { Events, type ErrorData, type LevelDetails } from "hls.js";
 import { backoffDelay, ENDED_BACKOFF, OFFLINE_BACKOFF, RECONNECT_BACKOFF, type BackoffPolicy } from "../shared/backoff";
+import { bufferedAhead, catchUpRate } from "./catch-up";
 import { classifyError, edgeErrorMessage } from "./error-kind";
 import { lowLatencyConfig } from "./hls-config";
 import { liveTuning } from "./latency";
@@ -321,7 +322,8 @@ export class LivePlayer {
 
   #onWaiting = (): void => {
     if (this.#hls === null || this.#state !== "playing") return;
-    this.#stalls += 1;
+    // Running out of media at the end of an ended stream is no stall.
+    if (!this.#endlistSeen) this.#stalls += 1;
     this.#waitingSince = this.#now();
     this.#onUpdate();
   };
@@ -335,8 +337,24 @@ export class LivePlayer {
       this.#toEnded();
       return;
     }
+    this.#adjustRate();
     this.#onUpdate();
   };
+
+  #adjustRate(): void {
+    const video = this.#video;
+    const ranges: [number, number][] = [];
+    for (let i = 0; i < video.buffered.length; i++) ranges.push([video.buffered.start(i), video.buffered.end(i)]);
+    const rate = this.#endlistSeen
+      ? 1
+      : catchUpRate({
+          latency: this.latency,
+          target: this.targetLatency,
+          forwardBuffer: bufferedAhead(ranges, video.currentTime),
+          paused: video.paused,
+        });
+    if (video.playbackRate !== rate) video.playbackRate = rate;
+  }
 
   /** The playhead has reached the last buffered media and is not moving on. */
   #atEndOfBuffer(): boolean {
