@@ -13,5 +13,5 @@ export function srtPublishUrl(hostname: string, key = "<key>", port = SRT_INGEST
 
 /** A ready-to-run FFmpeg command that publishes a local file as a live stream. */
 export function ffmpegPublishCommand(srtUrl: string): string {
-  return `ffmpeg -re -i input.mp4 -c:v libx264 -tune zerolatency -c:a aac -f mpegts "${srtUrl}"`;
+  return `ffmpeg -re -i input.mp4 \\\n  -c:v libx264 -tune zerolatency -c:a aac \\\n  -f mpegts "${srtUrl}"`;
 }

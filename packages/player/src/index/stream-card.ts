@@ -5,6 +5,10 @@ export function hueForName(name: string): number {
     hash ^= name.charCodeAt(i);
     hash = Math.imul(hash, 16777619);
   }
+  // Final mix (murmur3's), so that names differing in the last character land far apart.
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
   return (hash >>> 0) % 360;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readoutText } from "./latency-readout";
+import { readoutParts, readoutText } from "./latency-readout";
 
 describe("readoutText", () => {
   it("shows latency and level", () => {
@@ -13,5 +13,12 @@ describe("readoutText", () => {
   it("shows a dash while unknown", () => {
     expect(readoutText({ latency: null, level: null, playbackRate: 1 })).toBe("—");
     expect(readoutText({ latency: null, level: null, playbackRate: 1.1 })).toBe("—");
+  });
+});
+
+describe("readoutParts", () => {
+  it("splits latency, level and rate", () => {
+    expect(readoutParts({ latency: 1.2, level: "360p", playbackRate: 1.1 })).toEqual({ latency: "1.2 s", level: "360p", rate: "1.10×" });
+    expect(readoutParts({ latency: 0.8, level: null, playbackRate: 1 })).toEqual({ latency: "0.8 s", level: null, rate: null });
   });
 });

@@ -88,7 +88,7 @@ function main(): void {
     controls.render({
       paused: video.paused,
       muted: video.muted,
-      live: playing,
+      playing,
       atLiveEdge: playing && !video.paused && (latency === null || target === null || latency <= target + LIVE_EDGE_SLACK_S),
       fullscreen: isFullscreen(video),
     });

@@ -6,8 +6,8 @@ export interface ControlsView {
   muted: boolean;
   /** Playing close enough to the live edge to call it live. */
   atLiveEdge: boolean;
-  /** Whether the live badge can do anything (there is a live stream to jump to). */
-  live: boolean;
+  /** A live stream is playing (or paused): play, live badge and unmute hint apply. */
+  playing: boolean;
   fullscreen: boolean;
 }
 
@@ -49,11 +49,13 @@ export class PlaybackControls {
     setIconButton(play, view.paused ? "play" : "pause", view.paused ? "Play" : "Pause");
     setIconButton(mute, view.muted ? "volumeOff" : "volumeOn", view.muted ? "Unmute" : "Mute");
     setIconButton(fullscreen, view.fullscreen ? "exitFullscreen" : "fullscreen", view.fullscreen ? "Exit full screen" : "Full screen");
-    setShown(unmuteHint, view.muted);
-    live.disabled = !view.live;
-    live.classList.toggle("is-live", view.live && view.atLiveEdge);
-    live.setAttribute("aria-label", view.live && !view.atLiveEdge ? "Jump to live" : "Live");
-    live.title = view.live && !view.atLiveEdge ? "Jump to live" : "Playing live";
+    play.disabled = !view.playing;
+    setShown(unmuteHint, view.muted && view.playing);
+    const behind = view.playing && !view.atLiveEdge;
+    live.disabled = !view.playing;
+    live.classList.toggle("is-live", view.playing && view.atLiveEdge);
+    live.setAttribute("aria-label", behind ? "Jump to live" : "Live");
+    live.title = behind ? "Jump to live" : "Playing live";
   }
 }
 

@@ -21,7 +21,7 @@ describe("overlayContent", () => {
   it("says the stream is offline and when it checks again", () => {
     const content = overlayContent({ ...base, state: "offline", retryAt: 3500 }, 1000);
     expect(content.title).toBe("Offline — waiting for the stream");
-    expect(content.detail).toBe("Playback starts as soon as the stream goes live. Checking again in 3 s.");
+    expect(content.detail).toBe("Playback starts as soon as the stream goes live. Checking again in 3\u00a0s.");
     expect(content.listLink).toBe(true);
   });
 
@@ -32,7 +32,7 @@ describe("overlayContent", () => {
 
   it("shows reconnecting with a spinner", () => {
     const content = overlayContent({ ...base, state: "reconnecting", retryAt: 1200 }, 1000);
-    expect(content).toMatchObject({ card: true, spinner: true, title: "Reconnecting…", detail: "Checking again in 1 s." });
+    expect(content).toMatchObject({ card: true, spinner: true, title: "Reconnecting…", detail: "Checking again in 1\u00a0s." });
   });
 
   it("says the stream ended", () => {

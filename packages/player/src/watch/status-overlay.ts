@@ -66,7 +66,7 @@ export function overlayContent(status: PlayerStatus, now: number): OverlayConten
 function retryText(retryAt: number | null, now: number): string {
   if (retryAt === null) return "Checking now…";
   const seconds = Math.ceil((retryAt - now) / 1000);
-  return seconds <= 0 ? "Checking now…" : `Checking again in ${seconds} s.`;
+  return seconds <= 0 ? "Checking now…" : `Checking again in ${seconds}\u00a0s.`;
 }
 
 function joinSentences(first: string, second: string): string {
