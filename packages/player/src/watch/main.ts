@@ -46,6 +46,18 @@ function main(): void {
   document.title = `${stream} · Tributary`;
   setText(title, stream);
   video.muted = true;
+  if (!LivePlayer.isSupported()) {
+    overlay.render({
+      card: true,
+      spinner: false,
+      title: "This browser cannot play live streams",
+      detail: "It lacks Media Source Extensions. Try a current Chrome, Firefox, Edge or Safari (iOS 17.1 or later).",
+      playButton: false,
+      listLink: true,
+      tone: "muted",
+    });
+    return;
+  }
 
   let render = (): void => undefined;
   const player = new LivePlayer({ video, manifestUrl: manifestPath(stream), onUpdate: () => render() });

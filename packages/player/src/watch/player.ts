@@ -80,6 +80,11 @@ export class LivePlayer {
     this.#random = options.random ?? Math.random;
   }
 
+  /** hls.js needs Media Source Extensions (or iOS 17.1+'s ManagedMediaSource). */
+  static isSupported(): boolean {
+    return Hls.isSupported();
+  }
+
   start(): void {
     if (this.#closed || this.#hls !== null) return;
     this.#video.addEventListener("playing", this.#onPlaying);
