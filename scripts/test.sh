@@ -20,7 +20,7 @@ cargo test --workspace --locked 2>&1 | tee "$logs/cargo.txt"
 step "build (N-API addon, TypeScript)"
 npm run build --silent
 # The generated loader and .d.ts are committed: a build must not change them.
-generated=(packages/packager/index.js packages/packager/index.d.ts)
+generated=(packages/packager/index.js packages/packager/index.d.ts packages/srt/index.js packages/srt/index.d.ts)
 if [ -n "$(git status --porcelain -- "${generated[@]}")" ]; then
   git --no-pager diff -- "${generated[@]}" | head -50
   echo "The N-API loader or .d.ts changed in the build: commit the regenerated files." >&2
