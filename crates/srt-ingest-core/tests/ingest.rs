@@ -365,3 +365,37 @@ async fn edge_passphrase_is_enforced() {
     );
     t.ingest.close().await;
 }
+
+/// A publisher that connects and sends no data is dropped after the idle timeout
+/// (10 s by default; 2 s here) with reason `timeout`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn silent_publisher_is_dropped_with_timeout() {
+    if !have("srt-live-transmit") {
+        return;
+    }
+    let t = start_ingest(&[("key1", "alpha")], |c| {
+        c.idle_timeout = Duration::from_secs(2)
+    })
+    .await;
+    let url = format!("srt://127.0.0.1:{}?streamid=key1", t.port);
+    // Its input is a pipe nobody writes to: connected, silent.
+    let mut transmit = tokio::process::Command::new("srt-live-transmit")
+        .args(["file://con", &url])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    t.events.wait_for("publish", 10, is_publish).await;
+    let ended = t
+        .events
+        .wait_for("ended", 10, |e| matches!(e, IngestEvent::Ended { .. }))
+        .await;
+    assert!(
+        matches!(&ended, IngestEvent::Ended { reason, bytes_in: 0, .. } if reason == "timeout"),
+        "{ended:?}"
+    );
+    let _ = transmit.kill().await;
+    t.ingest.close().await;
+}
