@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["**/dist/**", "**/node_modules/**", "target/**", "packages/packager/index.js", "packages/packager/index.d.ts"] },
+  { ignores: ["**/dist/**", "**/node_modules/**", "target/**", "packages/packager/index.js", "packages/packager/index.d.ts", "packages/srt/index.js", "packages/srt/index.d.ts"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

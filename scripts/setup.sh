@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(ffmpeg nats-server srt-tools build-essential pkg-config ca-certificates git)
+# chromium: the real browser the end-to-end tests watch with; fonts: the demo's clock.
+APT_PACKAGES=(ffmpeg nats-server srt-tools chromium fonts-dejavu-core build-essential pkg-config ca-certificates git)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

@@ -88,6 +88,9 @@ export const streamStatus = z.object({
   state: z.enum(["live", "ended"]),
   renditions: z.array(renditionName),
   origin: z.url(),
+  /** When the stream started (ms since the epoch). */
+  startedAt: z.number().int(),
+  /** When this status was sent (ms since the epoch); live streams repeat it. */
   at: z.number().int(),
 });
 export type StreamStatus = z.infer<typeof streamStatus>;

@@ -86,6 +86,7 @@ export class Origin {
         state,
         renditions: stream.renditions.map((r) => r.name),
         origin: this.publicUrl,
+        startedAt: stream.startedAt,
         at: Date.now(),
       });
     this.metrics.liveStreams.inc();

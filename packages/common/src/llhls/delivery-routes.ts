@@ -44,6 +44,8 @@ export interface DeliverySource {
 
 export interface DeliveryOptions {
   segmentTargetMs: number;
+  /** Called for every media playlist request (e.g. to count viewers). */
+  onMediaPlaylist?: (stream: string, c: Context) => void;
 }
 
 const PLAYLIST_TYPE = "application/vnd.apple.mpegurl";
@@ -85,6 +87,7 @@ export function deliveryRoutes(source: DeliverySource, options: DeliveryOptions)
   app.get("/:stream/:rendition/index.m3u8", async (c) => {
     const stream = await lookup(c.req.param("stream"));
     const rendition = renditionOf(stream, c.req.param("rendition"));
+    options.onMediaPlaylist?.(stream.name, c);
     const query = parseDeliveryDirectives(c.req.query("_HLS_msn"), c.req.query("_HLS_part"), c.req.query("_HLS_skip"));
     if (query.msn !== undefined) {
       const last = rendition.lastPart();

@@ -50,7 +50,8 @@ export class Contribution extends EventEmitter<ContributionEvents> {
     const args = [
       ...["-hide_banner", "-nostdin", "-loglevel", "info", "-nostats"],
       ...this.source.args,
-      ...["-f", "mpegts", "-flush_packets", "1", "pipe:1"],
+      // Audio goes out frame by frame: by default the TS muxer holds audio up to 0.7 s.
+      ...["-f", "mpegts", "-muxdelay", "0", "-pes_payload_size", "0", "-flush_packets", "1", "pipe:1"],
     ];
     const child = spawn("ffmpeg", args, { stdio: ["ignore", "pipe", "pipe"] });
     this.child = child;

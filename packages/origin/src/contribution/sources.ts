@@ -36,7 +36,7 @@ export function srtListener(o: SrtListenerOptions): ContributionSource {
   });
   return {
     description: `srt listener ${o.host}:${o.port}`,
-    args: ["-fflags", "+nobuffer", "-i", `srt://${o.host}:${o.port}?${query.toString()}`, ...REMUX],
+    args: ["-i", `srt://${o.host}:${o.port}?${query.toString()}`, ...REMUX],
   };
 }
 

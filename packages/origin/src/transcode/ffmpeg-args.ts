@@ -45,7 +45,8 @@ export function transcodeArgs(s: TranscodeSettings): string[] {
         ];
   return [
     ...["-hide_banner", "-nostdin", "-loglevel", "warning", "-nostats"],
-    ...["-fflags", "+nobuffer", "-probesize", "1000000", "-analyzeduration", "1000000", "-f", "mpegts", "-i", "pipe:0"],
+    // No `-fflags nobuffer`: with it FFmpeg 5.1 hands audio on about a second after video.
+    ...["-probesize", "1000000", "-analyzeduration", "1000000", "-f", "mpegts", "-i", "pipe:0"],
     ...["-filter_complex", graph],
     ...video,
     ...audio,

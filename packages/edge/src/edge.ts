@@ -1,0 +1,91 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import { jetstream } from "@nats-io/jetstream";
+import { serve } from "@hono/node-server";
+import { createLogger, openNats, type Logger, type NatsHandle } from "@tributary/common";
+import { PartCache } from "./cache/part-cache.js";
+import type { EdgeConfig } from "./config.js";
+import { FollowerRegistry } from "./follow/follower-registry.js";
+import { edgeApp } from "./http/app.js";
+import { OriginClient } from "./ingest/origin-client.js";
+import { SrtPublishers } from "./ingest/srt-publishers.js";
+import { EdgeMetrics } from "./metrics.js";
+
+/** The player's build output in this checkout, used when PLAYER_DIR is not set. */
+const DEFAULT_PLAYER_DIR = fileURLToPath(new URL("../../player/dist", import.meta.url));
+
+/**
+ * A point-of-presence edge: SRT ingest forwarded to an origin, and LL-HLS delivery from a
+ * cache fed by the origins' part manifests on JetStream. `start()` brings it up; `close()`
+ * (idempotent) takes it down.
+ */
+export class Edge {
+  readonly metrics = new EdgeMetrics();
+  readonly cache: PartCache;
+  registry: FollowerRegistry | undefined;
+  ingest: SrtPublishers | undefined;
+  private nats: NatsHandle | undefined;
+  private server: Server | undefined;
+  private closing: Promise<void> | undefined;
+  url = "";
+
+  constructor(
+    readonly config: EdgeConfig,
+    readonly log: Logger = createLogger("edge"),
+  ) {
+    this.cache = new PartCache(config.partCacheBytes, 5_000, (_url, ms) => {
+      this.metrics.originFetches.inc();
+      this.metrics.originFetchSeconds.observe(ms / 1000);
+      this.metrics.cacheBytes.set(this.cache.size);
+    });
+  }
+
+  async start(): Promise<void> {
+    const c = this.config;
+    this.nats = await openNats(c.natsUrl, c.id, this.log);
+    this.registry = new FollowerRegistry({
+      js: jetstream(this.nats.nc),
+      cache: this.cache,
+      // A few segments of history (1 s each by default) so a first viewer starts at once.
+      backfillMs: c.backfillSegments * 1000,
+      windowSegments: c.windowSegments,
+      idleMs: c.followIdleMs,
+      log: this.log,
+      onListed: (manifest, arrivedAt) => this.metrics.partVisible.observe(Math.max(0, arrivedAt - manifest.closedAt) / 1000),
+    });
+    await this.registry.start();
+    this.ingest = new SrtPublishers(c.srt, c.streamKeys, new OriginClient(c.originUrl, c.originApiToken), this.metrics, this.log);
+    await this.ingest.start();
+    const ingest = this.ingest;
+    const app = edgeApp(
+      this.registry,
+      this.metrics,
+      { segmentTargetMs: 1000, playerDir: c.playerDir ?? DEFAULT_PLAYER_DIR, publishers: () => ingest.publishers() },
+      this.log,
+    );
+    this.server = await new Promise<Server>((resolve) => {
+      const server = serve({ fetch: app.fetch, hostname: c.host, port: c.port }, () => resolve(server as Server));
+    });
+    // Keep-alive connections outlive a blocking reload's hold (3 target durations).
+    this.server.keepAliveTimeout = 10_000;
+    this.url = `http://${c.host}:${(this.server.address() as AddressInfo).port}`;
+    this.log.info({ url: this.url, srtPort: this.ingest.port, nats: this.nats.url }, "edge listening");
+  }
+
+  /** The SRT port publishers use (known once started). */
+  get srtPort(): number {
+    return this.ingest?.port ?? 0;
+  }
+
+  close(): Promise<void> {
+    return (this.closing ??= (async () => {
+      await this.ingest?.close();
+      await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+      this.server?.closeAllConnections();
+      await this.registry?.close();
+      await this.nats?.close();
+      this.log.info("edge closed");
+    })());
+  }
+}

@@ -1,0 +1,47 @@
+import { deliveryRoutes, errorHandler, notFoundHandler, type Logger } from "@tributary/common";
+import { getConnInfo } from "@hono/node-server/conninfo";
+import { Hono, type Context } from "hono";
+import { cors } from "hono/cors";
+import type { FollowerRegistry } from "../follow/follower-registry.js";
+import type { EdgeMetrics } from "../metrics.js";
+import { pageRoutes } from "./pages.js";
+import { ViewerCount } from "./viewer-count.js";
+
+export interface EdgeAppOptions {
+  /** Segment target used for hold timeouts until a stream tells its own. */
+  segmentTargetMs: number;
+  playerDir: string;
+  /** Streams with a publisher on this edge, for the stream list. */
+  publishers: () => { stream: string; bitrateBps: number }[];
+}
+
+/** The edge's HTTP surface: pages, `/live/*` (LL-HLS), `/api/streams`, `/metrics`, `/healthz`. */
+export function edgeApp(registry: FollowerRegistry, metrics: EdgeMetrics, options: EdgeAppOptions, log: Logger): Hono {
+  const app = new Hono();
+  const viewers = new ViewerCount();
+  const onMediaPlaylist = (stream: string, c: Context) => viewers.saw(stream, getConnInfo(c).remote.address ?? "unknown");
+  app.use("/live/*", cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"], maxAge: 86_400 }));
+  app.route("/live", deliveryRoutes({ stream: (name) => registry.stream(name) }, { ...options, onMediaPlaylist }));
+  app.get("/api/streams", (c) => {
+    const ingest = new Map(options.publishers().map((p) => [p.stream, p]));
+    const streams = registry
+      .list()
+      .sort((a, b) => a.stream.localeCompare(b.stream))
+      .map((s) => ({
+        name: s.stream,
+        state: s.state,
+        renditions: s.renditions,
+        startedAt: new Date(s.startedAt).toISOString(),
+        viewers: viewers.count(s.stream),
+        publishedHere: ingest.has(s.stream),
+        ingestBitrateBps: ingest.get(s.stream)?.bitrateBps,
+      }));
+    return c.json({ streams });
+  });
+  app.get("/metrics", async (c) => c.body(await metrics.registry.metrics(), 200, { "Content-Type": metrics.registry.contentType }));
+  app.get("/healthz", (c) => c.json({ ok: true }));
+  app.route("/", pageRoutes(options.playerDir));
+  app.onError(errorHandler(log));
+  app.notFound(notFoundHandler);
+  return app;
+}
