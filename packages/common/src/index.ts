@@ -9,3 +9,4 @@ export * from "./llhls/delivery-routes.js";
 export * from "./llhls/directives.js";
 export * from "./llhls/waiters.js";
 export * from "./nats-connection.js";
+export * from "./run-service.js";
