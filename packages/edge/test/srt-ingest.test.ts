@@ -10,6 +10,7 @@ const ENV = {
   STREAM_KEYS: "key-for-alpha-1=alpha,key-for-bravo-2=bravo,key-for-relay-3=relayed",
   LADDER: "240p:240:300,160p:160:150",
   CONTRIBUTION_PORTS: "17400-17409",
+  RECONNECT_WINDOW_MS: "2000",
 };
 let cluster: ClusterFixture;
 const children: ChildProcess[] = [];
@@ -56,7 +57,8 @@ describe("SRT ingest at the edge", () => {
   });
 
   it("takes two publishers on one port as two independent live streams", async () => {
-    children.push(startPublisher(cluster.srtUrl("key-for-alpha-1"), { width: 426, height: 240 }));
+    const alphaPublisher = startPublisher(cluster.srtUrl("key-for-alpha-1"), { width: 426, height: 240 });
+    children.push(alphaPublisher);
     children.push(startPublisher(cluster.srtUrl("key-for-bravo-2"), { width: 426, height: 240 }));
     const [alpha, bravo] = await Promise.all([playing("alpha"), playing("bravo")]);
     expect(alpha.segments.length).toBeGreaterThan(0);
@@ -65,6 +67,17 @@ describe("SRT ingest at the edge", () => {
     expect(names).toEqual(["alpha", "bravo"]);
     const streams = (await (await fetch(`${cluster.base}/api/streams`)).json()) as { streams: { name: string; publishedHere: boolean }[] };
     expect(streams.streams.filter((s) => s.publishedHere).map((s) => s.name).sort()).toEqual(["alpha", "bravo"]);
+
+    // One publisher stops: after the reconnect window its playlist ends at the edge too,
+    // and the other stream plays on.
+    await stopProcess(alphaPublisher);
+    const url = `${cluster.base}/live/alpha/240p/index.m3u8`;
+    await waitFor(async () => (await (await fetch(url)).text()).includes("#EXT-X-ENDLIST"), {
+      timeoutMs: 30_000,
+      intervalMs: 250,
+      what: "alpha's playlist to end at the edge",
+    });
+    expect((await playing("bravo")).ended).toBe(false);
   });
 
   it("accepts srt-live-transmit (libsrt defaults, 1316-byte messages) as a publisher", async () => {

@@ -106,11 +106,12 @@ export class StreamFollower implements DeliveryStream {
   /** The stream ended at the origin: playlists get EXT-X-ENDLIST, held requests return. */
   end(): void {
     if (this.ended) return;
-    this.ended = true;
     for (const r of this.followed.values()) {
-      this.drain(r);
+      this.drain(r); // what is already fetched is still listed
+      r.queue.length = 0;
       r.playlist.end();
     }
+    this.ended = true;
     this.version += 1;
     this.waiters.check();
   }
@@ -179,6 +180,7 @@ export class StreamFollower implements DeliveryStream {
 
   /** Lists fetched parts in manifest order; a lost part restarts the rendition's playlist. */
   private drain(r: Followed): void {
+    if (this.ended) return; // fetches finishing after the end list nothing
     let listed = false;
     while (r.queue[0] && r.queue[0].state !== "fetching") {
       const { manifest, arrivedAt, state } = r.queue.shift()!;
