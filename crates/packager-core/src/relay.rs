@@ -2,10 +2,8 @@
 //! manifest per part (JetStream), the edge feeds them here in order and renders the same
 //! LL-HLS text the origin would, with the shared renderer.
 
-use std::collections::VecDeque;
-
 use crate::playlist::{
-    self, MediaPlaylist, PartEntry, RenderOptions, RenditionReport, SegmentEntry,
+    self, LiveTiming, PartEntry, RenderOptions, RenditionReport, SegmentEntry, SegmentWindow,
 };
 use crate::stream::uri;
 
@@ -63,8 +61,7 @@ pub struct RelayConfig {
 #[derive(Debug, Clone)]
 pub struct RelayedPlaylist {
     config: RelayConfig,
-    segments: VecDeque<SegmentEntry>,
-    discontinuity_sequence: u64,
+    segments: SegmentWindow,
     ended: bool,
 }
 
@@ -72,8 +69,7 @@ impl RelayedPlaylist {
     pub fn new(config: RelayConfig) -> Self {
         Self {
             config,
-            segments: VecDeque::new(),
-            discontinuity_sequence: 0,
+            segments: SegmentWindow::default(),
             ended: false,
         }
     }
@@ -84,7 +80,7 @@ impl RelayedPlaylist {
         if self.ended {
             return Err(RelayError::Ended);
         }
-        let Some(last) = self.segments.back() else {
+        let Some(last) = self.segments.last() else {
             if a.part != 0 {
                 return Ok(Added::WaitingForSegmentStart);
             }
@@ -113,9 +109,7 @@ impl RelayedPlaylist {
         }
         // A new segment, possibly after numbers this rendition did not get (gaps). An open
         // segment ends here: the origin closes a run's last segment without announcing it.
-        if let Some(open) = self.segments.back_mut() {
-            open.closed = true;
-        }
+        self.segments.close_open();
         for msn in expected_msn..a.msn {
             let gap = SegmentEntry {
                 msn,
@@ -136,9 +130,7 @@ impl RelayedPlaylist {
 
     /// The stream ended: `EXT-X-ENDLIST`, no more parts.
     pub fn end(&mut self) {
-        if let Some(open) = self.segments.back_mut() {
-            open.closed = true;
-        }
+        self.segments.close_open();
         self.ended = true;
     }
 
@@ -148,15 +140,12 @@ impl RelayedPlaylist {
 
     /// `(msn, part)` of the newest part.
     pub fn last_part(&self) -> Option<(u64, u32)> {
-        let last = self.segments.iter().rev().find(|s| !s.gap)?;
-        Some((last.msn, (last.parts.len() as u32).checked_sub(1)?))
+        self.segments.last_part()
     }
 
     /// Whether segment `msn` is listed complete (or a later one exists).
     pub fn segment_complete(&self, msn: u64) -> bool {
-        self.segments
-            .back()
-            .is_some_and(|last| last.msn > msn || (last.msn == msn && last.closed))
+        self.segments.segment_complete(msn)
     }
 
     /// The playlist text; `None` before the first segment starts.
@@ -165,25 +154,11 @@ impl RelayedPlaylist {
         options: RenderOptions,
         rendition_reports: Vec<RenditionReport>,
     ) -> Option<String> {
-        let last = self.segments.back()?;
-        let target_duration = self.config.segment_target.ceil().max(1.0) as u32;
-        let preload_hint = match self.ended {
-            true => None,
-            false if last.closed => Some(uri::part(last.msn + 1, 0)),
-            false => Some(uri::part(last.msn, last.parts.len() as u32)),
-        };
-        let model = MediaPlaylist {
-            target_duration,
+        let timing = LiveTiming {
             part_target: self.config.part_target,
-            part_hold_back: 3.0 * self.config.part_target,
-            hold_back: 3.0 * f64::from(target_duration),
-            can_skip_until: 6.0 * f64::from(target_duration),
-            discontinuity_sequence: self.discontinuity_sequence,
-            segments: self.segments.iter().cloned().collect(),
-            preload_hint,
-            rendition_reports,
-            ended: self.ended,
+            segment_target: self.config.segment_target,
         };
+        let model = self.segments.model(timing, rendition_reports, self.ended)?;
         Some(playlist::render_media(&model, options))
     }
 
@@ -204,7 +179,7 @@ impl RelayedPlaylist {
     }
 
     fn append_part(&mut self, a: &PartAnnouncement) {
-        let Some(open) = self.segments.back_mut() else {
+        let Some(open) = self.segments.open_mut() else {
             return;
         };
         open.parts.push(PartEntry {
@@ -220,15 +195,7 @@ impl RelayedPlaylist {
     }
 
     fn push_segment(&mut self, entry: SegmentEntry) {
-        self.segments.push_back(entry);
-        while self.segments.len() > self.config.window_segments.max(3) {
-            if self
-                .segments
-                .pop_front()
-                .is_some_and(|old| old.discontinuity)
-            {
-                self.discontinuity_sequence += 1;
-            }
-        }
+        self.segments
+            .push(entry, self.config.window_segments.max(3), |_| ());
     }
 }

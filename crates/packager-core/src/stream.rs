@@ -13,8 +13,8 @@ use std::collections::VecDeque;
 use crate::error::Mp4Error;
 use crate::mp4::{Fmp4Event, Fmp4Reader, Init, ReaderLimits, TrackInfo, TrackKind};
 use crate::playlist::{
-    self, AudioEntry, MediaPlaylist, MultivariantPlaylist, PartEntry, RenderOptions,
-    RenditionReport, SegmentEntry, VariantEntry,
+    self, AudioEntry, LiveTiming, MediaPlaylist, MultivariantPlaylist, PartEntry, RenderOptions,
+    RenditionReport, SegmentEntry, SegmentWindow, VariantEntry,
 };
 use crate::segmenter::{PartOut, Segmenter, SegmenterConfig, SegmenterEvent};
 
@@ -103,9 +103,7 @@ pub struct PartEvent {
 
 /// Names of the media resources, relative to a rendition's media playlist.
 pub mod uri {
-    pub fn part(msn: u64, part: u32) -> String {
-        format!("{msn}.{part}.m4s")
-    }
+    pub use crate::playlist::part_uri as part;
     pub fn segment(msn: u64) -> String {
         format!("{msn}.m4s")
     }
@@ -127,11 +125,8 @@ struct Rendition {
     segmenter: Option<Segmenter>,
     track: Option<TrackInfo>,
     map_uri: Option<String>,
-    /// Oldest first; the last may be open.
-    segments: VecDeque<SegmentEntry>,
+    segments: SegmentWindow,
     next_msn: u64,
-    /// Discontinuities in front of the oldest listed segment (`EXT-X-DISCONTINUITY-SEQUENCE`).
-    discontinuity_sequence: u64,
     /// The next segment follows a break.
     discontinuity_pending: bool,
     /// Byte size of each listed closed segment, for measured bandwidth (bits/s).
@@ -149,24 +144,13 @@ impl Rendition {
             segmenter: None,
             track: None,
             map_uri: None,
-            segments: VecDeque::new(),
+            segments: SegmentWindow::default(),
             next_msn: 0,
-            discontinuity_sequence: 0,
             discontinuity_pending: false,
             segment_bitrates: VecDeque::new(),
             open_segment_bytes: 0,
             media_end: 0.0,
         }
-    }
-
-    fn open_segment(&mut self) -> Option<&mut SegmentEntry> {
-        self.segments.back_mut().filter(|s| !s.closed)
-    }
-
-    fn last_part(&self) -> Option<(u64, u32)> {
-        let last = self.segments.iter().rev().find(|s| !s.gap)?;
-        let parts = u32::try_from(last.parts.len()).ok()?;
-        Some((last.msn, parts.checked_sub(1)?))
     }
 }
 
@@ -306,9 +290,7 @@ impl StreamPackager {
                 apply_segmenter_events(r, index, run, events, window, &mut out);
             }
             // A segment left open (no parts in flight) is closed with what it has.
-            if let Some(open) = r.open_segment() {
-                open.closed = true;
-            }
+            r.segments.close_open();
         }
         let next = self
             .renditions
@@ -356,43 +338,21 @@ impl StreamPackager {
         self.ended
     }
 
-    pub fn rendition_count(&self) -> usize {
-        self.renditions.len()
-    }
-
     /// `(msn, part)` of the newest part of a rendition.
     pub fn last_part(&self, rendition: usize) -> Option<(u64, u32)> {
-        self.renditions.get(rendition)?.last_part()
+        self.renditions.get(rendition)?.segments.last_part()
     }
 
-    /// Media sequence number the next segment of a rendition will get.
-    pub fn next_msn(&self, rendition: usize) -> Option<u64> {
-        let r = self.renditions.get(rendition)?;
-        Some(match r.segments.back() {
-            Some(last) if !last.closed => last.msn,
-            _ => r.next_msn,
-        })
-    }
-
-    /// The data model of a rendition's media playlist right now.
+    /// The data model of a rendition's media playlist right now; `None` before its first part.
     pub fn media_model(&self, rendition: usize) -> Option<MediaPlaylist> {
         let r = self.renditions.get(rendition)?;
-        let seg = self.config.segmenter;
-        let target_duration = seg.segment_target.ceil().max(1.0) as u32;
-        let preload_hint = match (self.ended, r.segments.back()) {
-            (true, _) | (false, None) => None,
-            (false, Some(last)) if !last.closed => {
-                Some(uri::part(last.msn, last.parts.len() as u32))
-            }
-            (false, Some(_)) => Some(uri::part(r.next_msn, 0)),
-        };
         let rendition_reports = self
             .renditions
             .iter()
             .enumerate()
             .filter(|(i, _)| *i != rendition)
             .filter_map(|(_, other)| {
-                let (last_msn, last_part) = other.last_part()?;
+                let (last_msn, last_part) = other.segments.last_part()?;
                 Some(RenditionReport {
                     uri: uri::sibling_playlist(&other.config.name),
                     last_msn,
@@ -400,27 +360,20 @@ impl StreamPackager {
                 })
             })
             .collect();
-        Some(MediaPlaylist {
-            target_duration,
+        let seg = self.config.segmenter;
+        let timing = LiveTiming {
             part_target: seg.part_target,
-            part_hold_back: 3.0 * seg.part_target,
-            hold_back: 3.0 * f64::from(target_duration),
-            can_skip_until: 6.0 * f64::from(target_duration),
-            discontinuity_sequence: r.discontinuity_sequence,
-            segments: r.segments.iter().cloned().collect(),
-            preload_hint,
-            rendition_reports,
-            ended: self.ended,
-        })
+            segment_target: seg.segment_target,
+        };
+        r.segments.model(timing, rendition_reports, self.ended)
     }
 
     /// A rendition's media playlist text, or `None` when it has nothing to list yet.
     pub fn media_playlist(&self, rendition: usize, options: RenderOptions) -> Option<String> {
-        let model = self.media_model(rendition)?;
-        if model.segments.is_empty() {
-            return None;
-        }
-        Some(playlist::render_media(&model, options))
+        Some(playlist::render_media(
+            &self.media_model(rendition)?,
+            options,
+        ))
     }
 
     /// The multivariant playlist, once every rendition has told its codec.
@@ -546,7 +499,7 @@ fn apply_segmenter_events(
             }
             SegmenterEvent::SegmentEnd { duration } => {
                 let bytes = std::mem::take(&mut r.open_segment_bytes);
-                if let Some(open) = r.open_segment() {
+                if let Some(open) = r.segments.open_mut() {
                     open.closed = true;
                     open.duration = duration;
                     if duration > 0.0 {
@@ -578,10 +531,8 @@ fn add_part(
     let map_uri = r.map_uri.clone()?;
     let pdt = run.wall_at_zero_ms + seconds_to_ms(part.start_time);
     r.media_end = part.start_time + part.duration;
-    if part.starts_segment || r.open_segment().is_none() {
-        if let Some(open) = r.open_segment() {
-            open.closed = true; // defensive: the segmenter always ends a segment first
-        }
+    if part.starts_segment || r.segments.open_mut().is_none() {
+        r.segments.close_open(); // defensive: the segmenter always ends a segment first
         let msn = r.next_msn;
         let entry = SegmentEntry {
             msn,
@@ -597,7 +548,7 @@ fn add_part(
         push_segment(r, rendition, entry, window, out);
     }
     r.open_segment_bytes += part.bytes.len();
-    let open = r.open_segment()?;
+    let open = r.segments.open_mut()?;
     let index = u32::try_from(open.parts.len()).ok()?;
     let part_uri = uri::part(open.msn, index);
     open.parts.push(PartEntry {
@@ -631,20 +582,9 @@ fn push_segment(
     out: &mut Vec<StreamEvent>,
 ) {
     r.next_msn = entry.msn + 1;
-    r.segments.push_back(entry);
-    while r.segments.len() > window {
-        let Some(old) = r.segments.pop_front() else {
-            break;
-        };
-        // The discontinuity sequence counts the breaks no longer listed (RFC 8216bis 4.4.3.3).
-        if old.discontinuity {
-            r.discontinuity_sequence += 1;
-        }
-        out.push(StreamEvent::Evicted {
-            rendition,
-            msn: old.msn,
-        });
-    }
+    r.segments.push(entry, window, |msn| {
+        out.push(StreamEvent::Evicted { rendition, msn })
+    });
 }
 
 fn seconds_to_ms(seconds: f64) -> i64 {

@@ -8,10 +8,12 @@ mod format;
 mod media;
 mod multivariant;
 mod validate;
+mod window;
 
 pub use media::{render_media, skippable_segments, HLS_VERSION};
 pub use multivariant::render_multivariant;
 pub use validate::{validate, PlaylistError};
+pub use window::{part_uri, LiveTiming, SegmentWindow};
 
 /// One partial segment (a CMAF chunk) as advertised by `EXT-X-PART`.
 #[derive(Debug, Clone, PartialEq)]
