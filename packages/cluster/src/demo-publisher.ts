@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import type { Logger } from "@tributary/common";
+import { stopProcess, type Logger } from "@tributary/common";
 
 /** Debian's fonts-dejavu-core; without it the pattern has no clock. */
 const FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf";
@@ -47,10 +47,6 @@ export class DemoPublisher {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.restartTimer);
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const gone = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-    child.kill("SIGTERM");
-    await gone;
+    if (this.child) await stopProcess(this.child);
   }
 }

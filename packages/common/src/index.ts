@@ -10,3 +10,4 @@ export * from "./llhls/directives.js";
 export * from "./llhls/waiters.js";
 export * from "./nats-connection.js";
 export * from "./run-service.js";
+export * from "./stop-process.js";

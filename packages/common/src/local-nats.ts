@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { stopProcess } from "./stop-process.js";
 import { waitFor } from "./wait.js";
 
 /** A `nats-server -js` child process on loopback, for single-node runs and tests. */
@@ -49,17 +50,8 @@ export async function startLocalNats(options: LocalNatsOptions = {}): Promise<Lo
   let closed: Promise<void> | undefined;
   return {
     url: `nats://127.0.0.1:${port}`,
-    close: () => (closed ??= stopChild(child).then(() => rm(storeDir, { recursive: true, force: true }))),
+    close: () => (closed ??= stopProcess(child).then(() => rm(storeDir, { recursive: true, force: true }))),
   };
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const done = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-  await done;
-  clearTimeout(timer);
 }
 
 export function canConnect(port: number, host = "127.0.0.1"): Promise<boolean> {

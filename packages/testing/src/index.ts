@@ -1,3 +1,5 @@
 export * from "./llhls-rules.js";
 export * from "./media-playlist.js";
 export * from "./processes.js";
+// Tests stop the processes they start with the services' own helper.
+export { stopProcess } from "@tributary/common";

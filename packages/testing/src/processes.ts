@@ -62,13 +62,3 @@ export function startPublisher(url: string, o: PublisherOptions = {}): ChildProc
     { stdio: ["ignore", "ignore", "pipe"] },
   );
 }
-
-/** Stops a child process and waits until it is gone. */
-export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const gone = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  child.kill(signal);
-  const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-  await gone;
-  clearTimeout(timer);
-}

@@ -2,7 +2,7 @@ import { spawn, type ChildProcessByStdio } from "node:child_process";
 import { EventEmitter } from "node:events";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
-import type { Logger } from "@tributary/common";
+import { stopProcess, type Logger } from "@tributary/common";
 import type { SourceInfo } from "../transcode/ladder.js";
 import { SourceProbe } from "./source-probe.js";
 import type { ContributionSource } from "./sources.js";
@@ -97,11 +97,7 @@ export class Contribution extends EventEmitter<ContributionEvents> {
     this.stopping = true;
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return this.reportEnd({ reason: "stopped" });
-    const gone = new Promise<void>((resolve) => child.once("close", () => resolve()));
-    child.kill("SIGTERM");
-    const timer = setTimeout(() => child.kill("SIGKILL"), 3_000);
-    await gone;
-    clearTimeout(timer);
+    await stopProcess(child, { graceMs: 3_000 });
   }
 
   private fail(detail: string): void {
