@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { HttpError } from "./http-errors.js";
 
 /**
  * Stream and rendition names appear in URLs, file names and NATS subject tokens, so they
@@ -12,4 +13,11 @@ export const renditionName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, "1-3
 
 export function isStreamName(value: string): boolean {
   return streamName.safeParse(value).success;
+}
+
+/** A stream name from a URL path: 400 with the reason when it is not one. */
+export function streamNameParam(value: string): string {
+  const parsed = streamName.safeParse(value);
+  if (!parsed.success) throw new HttpError(400, "bad_stream_name", `stream name ${parsed.error.issues[0]?.message ?? "invalid"}`);
+  return parsed.data;
 }

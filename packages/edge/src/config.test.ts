@@ -8,6 +8,12 @@ describe("edge configuration", () => {
     expect(c.port).toBe(8080);
     expect(c.srt.port).toBe(9000);
     expect(c.streamKeys).toEqual([]);
+    expect(c.whip).toMatchObject({ ports: { min: 40000, max: 40999 }, maxSessions: 16, listenIp: "127.0.0.1" });
+    expect(c.whip.workers).toBeGreaterThanOrEqual(1);
+  });
+
+  it.each(["40000", "900-1000", "5000-4000", "40000-70000"])("rejects WEBRTC_PORTS=%s naming the variable", (value) => {
+    expect(() => loadEdgeConfig({ WEBRTC_PORTS: value })).toThrow("WEBRTC_PORTS");
   });
 
   it("reads stream keys as key=stream pairs", () => {

@@ -1,5 +1,14 @@
 import { ConfigError, envVar, intFromEnv, readEnv, streamName } from "@tributary/common";
+import { availableParallelism } from "node:os";
 import { z } from "zod";
+
+const portRange = z
+  .string()
+  .regex(/^\d+-\d+$/, "a range like 40000-40999")
+  .refine((text) => {
+    const [min = 0, max = 0] = text.split("-").map(Number);
+    return min >= 1024 && max <= 65535 && min <= max;
+  }, "ports 1024-65535, min <= max");
 
 /**
  * Every setting of the edge, read from the environment. The README's configuration table
@@ -16,8 +25,24 @@ export const edgeEnv = {
   MAX_PUBLISHERS: envVar(intFromEnv(1, 10_000).default(64), "concurrent SRT publishers"),
   STREAM_KEYS: envVar(
     z.string().default(""),
-    "publish keys as key=stream pairs, comma separated (the SRT streamid is the key)",
+    "publish keys as key=stream pairs, comma separated (SRT streamid, WHIP bearer token)",
   ),
+  MEDIASOUP_WORKERS: envVar(
+    intFromEnv(0, 256).default(availableParallelism()),
+    "mediasoup workers for WHIP publishers (default: one per core; 0 turns WHIP off)",
+  ),
+  WEBRTC_LISTEN_IP: envVar(z.ipv4().or(z.ipv6()).default("127.0.0.1"), "address WebRTC media (UDP and TCP) binds"),
+  WEBRTC_ANNOUNCED_ADDRESS: envVar(
+    z.string().min(1).max(253).optional(),
+    "public IP or host name put in ICE candidates (behind NAT: the address browsers reach)",
+  ),
+  WEBRTC_PORTS: envVar(portRange.default("40000-40999"), "UDP and TCP ports for WebRTC media, as min-max"),
+  MAX_WHIP_SESSIONS: envVar(intFromEnv(1, 10_000).default(16), "concurrent WHIP publishers"),
+  WHIP_KEYFRAME_INTERVAL_MS: envVar(
+    intFromEnv(500, 60_000).default(2_000),
+    "how often browsers are asked for a key frame (their encoders send one only when asked)",
+  ),
+  WHIP_MEDIA_TIMEOUT_MS: envVar(intFromEnv(1_000, 60_000).default(5_000), "a WHIP publisher silent this long is ended"),
   ORIGIN_URL: envVar(z.url().default("http://127.0.0.1:8090"), "origin control API the edge forwards publishers to"),
   ORIGIN_API_TOKEN: envVar(z.string().min(16).optional(), "bearer token for the origin's control API"),
   NATS_URL: envVar(z.string().optional(), "NATS server; unset starts a local `nats-server -js`"),
@@ -34,6 +59,15 @@ export interface EdgeConfig {
   id: string;
   srt: { host: string; port: number; passphrase: string | undefined; latencyMs: number; maxPublishers: number };
   streamKeys: { key: string; stream: string }[];
+  whip: {
+    workers: number;
+    listenIp: string;
+    announcedAddress: string | undefined;
+    ports: { min: number; max: number };
+    maxSessions: number;
+    keyFrameIntervalMs: number;
+    mediaTimeoutMs: number;
+  };
   originUrl: string;
   originApiToken: string | undefined;
   natsUrl: string | undefined;
@@ -58,6 +92,15 @@ export function loadEdgeConfig(env: NodeJS.ProcessEnv = process.env): EdgeConfig
       maxPublishers: v.MAX_PUBLISHERS,
     },
     streamKeys: parseStreamKeys(v.STREAM_KEYS),
+    whip: {
+      workers: v.MEDIASOUP_WORKERS,
+      listenIp: v.WEBRTC_LISTEN_IP,
+      announcedAddress: v.WEBRTC_ANNOUNCED_ADDRESS,
+      ports: { min: Number(v.WEBRTC_PORTS.split("-")[0]), max: Number(v.WEBRTC_PORTS.split("-")[1]) },
+      maxSessions: v.MAX_WHIP_SESSIONS,
+      keyFrameIntervalMs: v.WHIP_KEYFRAME_INTERVAL_MS,
+      mediaTimeoutMs: v.WHIP_MEDIA_TIMEOUT_MS,
+    },
     originUrl: v.ORIGIN_URL.replace(/\/$/, ""),
     originApiToken: v.ORIGIN_API_TOKEN,
     natsUrl: v.NATS_URL,

@@ -11,12 +11,13 @@ import { edgeApp } from "./http/app.js";
 import { OriginClient } from "./ingest/origin-client.js";
 import { SrtPublishers } from "./ingest/srt-publishers.js";
 import { EdgeMetrics } from "./metrics.js";
+import { WhipPublishers } from "./whip/whip-publishers.js";
 
 /** The player's build output in this checkout, used when PLAYER_DIR is not set. */
 const DEFAULT_PLAYER_DIR = fileURLToPath(new URL("../../player/dist", import.meta.url));
 
 /**
- * A point-of-presence edge: SRT ingest forwarded to an origin, and LL-HLS delivery from a
+ * A point-of-presence edge: SRT and WHIP ingest forwarded to an origin, and LL-HLS delivery from a
  * cache fed by the origins' part manifests on JetStream. `start()` brings it up; `close()`
  * (idempotent) takes it down.
  */
@@ -25,6 +26,8 @@ export class Edge {
   readonly cache: PartCache;
   registry: FollowerRegistry | undefined;
   ingest: SrtPublishers | undefined;
+  /** Browser publishers; undefined when MEDIASOUP_WORKERS=0. */
+  whip: WhipPublishers | undefined;
   private nats: NatsHandle | undefined;
   private server: Server | undefined;
   private closing: Promise<void> | undefined;
@@ -55,13 +58,24 @@ export class Edge {
       onListed: (manifest, arrivedAt) => this.metrics.partVisible.observe(Math.max(0, arrivedAt - manifest.closedAt) / 1000),
     });
     await this.registry.start();
-    this.ingest = new SrtPublishers(c.srt, c.streamKeys, new OriginClient(c.originUrl, c.originApiToken), this.metrics, this.log);
-    await this.ingest.start();
-    const ingest = this.ingest;
+    const origin = new OriginClient(c.originUrl, c.originApiToken);
+    const ingest = (this.ingest = new SrtPublishers(c.srt, c.streamKeys, origin, this.metrics, this.log));
+    await ingest.start();
+    if (c.whip.workers > 0) {
+      const srtStreams = () => new Set(ingest.publishers().map((p) => p.stream));
+      this.whip = new WhipPublishers({ ...c.whip, srtLatencyMs: c.srt.latencyMs }, origin, (s) => srtStreams().has(s), this.metrics, this.log);
+      await this.whip.start();
+    }
+    const whip = this.whip;
     const app = edgeApp(
       this.registry,
       this.metrics,
-      { segmentTargetMs: 1000, playerDir: c.playerDir ?? DEFAULT_PLAYER_DIR, publishers: () => ingest.publishers() },
+      {
+        segmentTargetMs: 1000,
+        playerDir: c.playerDir ?? DEFAULT_PLAYER_DIR,
+        publishers: () => [...ingest.publishers(), ...(whip?.publishers() ?? [])],
+        whip: whip && { publishers: whip, keys: c.streamKeys },
+      },
       this.log,
     );
     this.server = await new Promise<Server>((resolve) => {
@@ -80,6 +94,7 @@ export class Edge {
 
   close(): Promise<void> {
     return (this.closing ??= (async () => {
+      await this.whip?.close();
       await this.ingest?.close();
       await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
       this.server?.closeAllConnections();

@@ -15,6 +15,13 @@ export class EdgeMetrics {
     labelNames: ["stream"],
     registers: [this.registry],
   });
+  readonly whipSessions = new Gauge({ name: "tributary_edge_whip_sessions", help: "WHIP (browser) publishers connected", registers: [this.registry] });
+  readonly whipRejected = new Counter({
+    name: "tributary_edge_whip_rejected_total",
+    help: "WHIP offers refused, by reason",
+    labelNames: ["reason"],
+    registers: [this.registry],
+  });
   readonly originFetches = new Counter({ name: "tributary_edge_origin_fetches_total", help: "Requests to origins", registers: [this.registry] });
   readonly originFetchSeconds = new Histogram({
     name: "tributary_edge_origin_fetch_seconds",

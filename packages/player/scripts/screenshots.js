@@ -62,6 +62,8 @@ try {
         page.waitForFunction(() => window.__player?.state === "offline"),
       )
     ).close();
+
+    await (await shoot("broadcast-idle", "/broadcast", size, (page) => page.waitForFunction(() => window.__broadcast?.state === "idle"))).close();
   }
 
   if (originUrl !== null) {

@@ -4,6 +4,8 @@ import { Hono, type Context } from "hono";
 import { cors } from "hono/cors";
 import type { FollowerRegistry } from "../follow/follower-registry.js";
 import type { EdgeMetrics } from "../metrics.js";
+import type { WhipPublishers } from "../whip/whip-publishers.js";
+import { whipRoutes } from "../whip/whip-routes.js";
 import { pageRoutes } from "./pages.js";
 import { ViewerCount } from "./viewer-count.js";
 
@@ -13,15 +15,18 @@ export interface EdgeAppOptions {
   playerDir: string;
   /** Streams with a publisher on this edge, for the stream list. */
   publishers: () => { stream: string; bitrateBps: number }[];
+  /** WHIP ingest, when this edge takes browser publishers. */
+  whip: { publishers: WhipPublishers; keys: { key: string; stream: string }[] } | undefined;
 }
 
-/** The edge's HTTP surface: pages, `/live/*` (LL-HLS), `/api/streams`, `/metrics`, `/healthz`. */
+/** The edge's HTTP surface: pages, `/live/*` (LL-HLS), `/whip/*`, `/api/streams`, `/metrics`, `/healthz`. */
 export function edgeApp(registry: FollowerRegistry, metrics: EdgeMetrics, options: EdgeAppOptions, log: Logger): Hono {
   const app = new Hono();
   const viewers = new ViewerCount();
   const onMediaPlaylist = (stream: string, c: Context) => viewers.saw(stream, getConnInfo(c).remote.address ?? "unknown");
   app.use("/live/*", cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"], maxAge: 86_400 }));
   app.route("/live", deliveryRoutes({ stream: (name) => registry.stream(name) }, { ...options, onMediaPlaylist }));
+  if (options.whip) app.route("/whip", whipRoutes(options.whip.publishers, options.whip.keys, metrics));
   app.get("/api/streams", (c) => {
     const ingest = new Map(options.publishers().map((p) => [p.stream, p]));
     const streams = registry

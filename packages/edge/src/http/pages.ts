@@ -28,6 +28,7 @@ export function pageRoutes(dir: string): Hono {
     if (!streamName.safeParse(c.req.param("stream")).success) throw new HttpError(404, "no_such_stream", "not a stream name");
     return page("watch.html")();
   });
+  app.get("/broadcast", page("broadcast.html"));
   app.get("/favicon.svg", async (c) => {
     const bytes = await readFile(join(dir, "favicon.svg")).catch(() => missing("favicon.svg"));
     return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { "Content-Type": TYPES[".svg"]!, "Cache-Control": "public, max-age=86400" });

@@ -1,9 +1,8 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "@tributary/common";
 import { SrtIngest, type IngestEvent } from "@tributary/srt";
 import type { EdgeConfig } from "../config.js";
 import type { EdgeMetrics } from "../metrics.js";
-import { OriginRefused, type OriginClient } from "./origin-client.js";
+import { handToOrigin, type OriginClient } from "./origin-client.js";
 
 /** Attempts to hand a publisher to an origin before giving up on it. */
 const FORWARD_ATTEMPTS = 5;
@@ -87,21 +86,16 @@ export class SrtPublishers {
 
   /** Asks the origin for a listener and relays the session there, retrying with backoff. */
   private async forward(sessionId: number, stream: string): Promise<void> {
-    for (let attempt = 1; attempt <= FORWARD_ATTEMPTS && !this.closed && this.live.has(sessionId); attempt++) {
-      try {
-        const target = await this.origin.openContribution(stream);
+    const { handed } = await handToOrigin(
+      this.origin,
+      stream,
+      (target) => {
         this.ingest.forward(sessionId, { ...target, latencyMs: this.config.latencyMs });
         this.log.info({ stream, origin: `${target.host}:${target.port}` }, "forwarding to origin");
-        return;
-      } catch (error) {
-        // 409: the origin still holds the previous connection of this stream for a moment.
-        const retry = !(error instanceof OriginRefused) || error.status === 409 || error.status >= 500;
-        this.log.warn({ err: error, stream, attempt }, "could not hand the publisher to the origin");
-        if (!retry) break;
-        await sleep(250 * 2 ** attempt);
-      }
-    }
-    if (this.live.has(sessionId)) {
+      },
+      { attempts: FORWARD_ATTEMPTS, wanted: () => !this.closed && this.live.has(sessionId), log: this.log },
+    );
+    if (!handed && this.live.has(sessionId)) {
       this.log.error({ stream }, "no origin took the stream; disconnecting the publisher");
       this.ingest.disconnect(sessionId);
     }

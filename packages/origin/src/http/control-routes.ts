@@ -1,4 +1,4 @@
-import { HttpError, streamName } from "@tributary/common";
+import { HttpError, streamNameParam } from "@tributary/common";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { bearerAuth } from "hono/bearer-auth";
@@ -34,21 +34,21 @@ export function controlRoutes(registry: StreamRegistry, options: ControlRouteOpt
   app.get("/streams", (c) => c.json({ streams: registry.list().map(describe) }));
 
   app.get("/streams/:stream", (c) => {
-    const stream = registry.get(nameParam(c.req.param("stream")));
+    const stream = registry.get(streamNameParam(c.req.param("stream")));
     if (!stream) throw new HttpError(404, "no_such_stream", "no such stream");
     return c.json(describe(stream));
   });
 
   /** Opens an SRT listener (MPEG-TS, AES-128) for one publisher of `stream`. */
   app.post("/streams/:stream/contribution", (c) => {
-    const name = nameParam(c.req.param("stream"));
+    const name = streamNameParam(c.req.param("stream"));
     const { port, passphrase } = registry.openSrt(name);
     const url = `srt://${options.contributionHost}:${port}?mode=caller&transtype=live&passphrase=${passphrase}&pbkeylen=16`;
     return c.json({ stream: name, port, passphrase, url }, 201);
   });
 
   app.post("/streams/:stream/test-pattern", async (c) => {
-    const name = nameParam(c.req.param("stream"));
+    const name = streamNameParam(c.req.param("stream"));
     const text = await c.req.text();
     const parsed = testPatternBody.safeParse(text ? safeJson(text) : {});
     if (!parsed.success) throw new HttpError(400, "bad_body", parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
@@ -57,18 +57,13 @@ export function controlRoutes(registry: StreamRegistry, options: ControlRouteOpt
   });
 
   app.delete("/streams/:stream", async (c) => {
-    await registry.end(nameParam(c.req.param("stream")));
+    await registry.end(streamNameParam(c.req.param("stream")));
     return c.body(null, 204);
   });
 
   return app;
 }
 
-function nameParam(value: string): string {
-  const parsed = streamName.safeParse(value);
-  if (!parsed.success) throw new HttpError(400, "bad_stream_name", `stream name ${parsed.error.issues[0]?.message ?? "invalid"}`);
-  return parsed.data;
-}
 
 function safeJson(text: string): unknown {
   try {

@@ -1,3 +1,4 @@
+import { isRecord } from "./json";
 import { isStreamName } from "./stream-name";
 
 /** One stream as `GET /api/streams` on the edge describes it. */
@@ -70,8 +71,4 @@ export function formatSince(startedAt: number | null, now: number): string | nul
   const hours = Math.floor(minutes / 60);
   if (hours < 24) return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
   return `${Math.floor(hours / 24)} d`;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

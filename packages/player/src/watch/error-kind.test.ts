@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyError, edgeErrorMessage, type ErrorFacts, type PlaybackHistory } from "./error-kind";
+import { classifyError, type ErrorFacts, type PlaybackHistory } from "./error-kind";
 
 const fresh: PlaybackHistory = { manifestParsed: false, everPlayed: false };
 const parsed: PlaybackHistory = { manifestParsed: true, everPlayed: false };
@@ -46,24 +46,5 @@ describe("classifyError", () => {
   it("restarts on anything else fatal", () => {
     expect(classifyError(fatal("muxError", "fragParsingError"), played)).toBe("reconnecting");
     expect(classifyError(fatal("otherError", "internalException"), fresh)).toBe("reconnecting");
-  });
-});
-
-describe("edgeErrorMessage", () => {
-  it("reads the edge's JSON error shape", () => {
-    expect(edgeErrorMessage('{"error":{"code":"not_live","message":"stream demo is not live"}}')).toBe(
-      "stream demo is not live",
-    );
-  });
-
-  it("ignores anything else", () => {
-    for (const body of [undefined, null, 42, "", "Not Found", "{}", '{"error":"x"}', '{"error":{"message":""}}', "[1]"]) {
-      expect(edgeErrorMessage(body)).toBeNull();
-    }
-    expect(edgeErrorMessage(`{"error":{"message":"${"x".repeat(5000)}"}}`)).toBeNull();
-  });
-
-  it("shortens long messages", () => {
-    expect(edgeErrorMessage(`{"error":{"message":"${"x".repeat(300)}"}}`)).toHaveLength(200);
   });
 });

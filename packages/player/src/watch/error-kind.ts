@@ -51,22 +51,3 @@ export function classifyError(error: ErrorFacts, history: PlaybackHistory): Erro
   }
   return "reconnecting";
 }
-
-/**
- * The message of the edge's JSON error body (`{"error":{"code","message"}}`), or null
- * when the body is something else. Bounded: a huge body is not parsed.
- */
-export function edgeErrorMessage(body: unknown): string | null {
-  if (typeof body !== "string" || body.length === 0 || body.length > 4096) return null;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    return null;
-  }
-  if (typeof parsed !== "object" || parsed === null || !("error" in parsed)) return null;
-  const error = parsed.error;
-  if (typeof error !== "object" || error === null || !("message" in error)) return null;
-  const message = error.message;
-  return typeof message === "string" && message.trim() !== "" ? message.trim().slice(0, 200) : null;
-}

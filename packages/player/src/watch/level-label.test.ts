@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatBitrate, levelLabel, menuOrder, shortLevelLabel, type LevelInfo } from "./level-label";
+import { levelLabel, menuOrder, shortLevelLabel, type LevelInfo } from "./level-label";
 
 function level(index: number, height: number, bitrate: number, videoCodec = "avc1.64001f"): LevelInfo {
   return { index, height, width: Math.round((height * 16) / 9), bitrate, videoCodec };
@@ -41,12 +41,5 @@ describe("menuOrder", () => {
   it("lists the highest quality first without changing the input", () => {
     expect(menuOrder(ladder).map((l) => l.index)).toEqual([1, 2, 0]);
     expect(ladder.map((l) => l.index)).toEqual([0, 1, 2]);
-  });
-});
-
-describe("formatBitrate", () => {
-  it("uses kb/s below a megabit", () => {
-    expect(formatBitrate(128_000)).toBe("128 kb/s");
-    expect(formatBitrate(2_800_000)).toBe("2.8 Mb/s");
   });
 });

@@ -1,3 +1,5 @@
+import { formatBitrate } from "../shared/bitrate";
+
 /** What the quality menu needs to know about an hls.js level (variant). */
 export interface LevelInfo {
   /** Index in `hls.levels`. */
@@ -30,10 +32,4 @@ export function shortLevelLabel(level: LevelInfo | undefined): string | null {
 /** Levels as the menu lists them: highest quality first. */
 export function menuOrder(levels: readonly LevelInfo[]): LevelInfo[] {
   return [...levels].sort((a, b) => b.height - a.height || b.bitrate - a.bitrate || a.index - b.index);
-}
-
-/** "800 kb/s", "2.8 Mb/s". */
-export function formatBitrate(bitsPerSecond: number): string {
-  if (bitsPerSecond >= 1_000_000) return `${(bitsPerSecond / 1_000_000).toFixed(1)} Mb/s`;
-  return `${Math.round(bitsPerSecond / 1000)} kb/s`;
 }

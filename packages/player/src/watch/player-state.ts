@@ -1,3 +1,4 @@
+import { exposeLive } from "../shared/expose";
 import type { PlayerState } from "./player";
 
 /**
@@ -26,12 +27,6 @@ declare global {
   }
 }
 
-const KEYS = ["state", "levels", "currentLevel", "latency", "currentTime", "fatalErrors", "stalls"] as const satisfies readonly (keyof PlayerSnapshot)[];
-
 export function exposePlayerState(target: Window, read: () => PlayerSnapshot): void {
-  const view = {};
-  for (const key of KEYS) {
-    Object.defineProperty(view, key, { enumerable: true, get: () => read()[key] });
-  }
-  Object.defineProperty(target, "__player", { value: Object.freeze(view), enumerable: false, writable: false, configurable: false });
+  exposeLive(target, "__player", read);
 }

@@ -1,7 +1,8 @@
 import Hls, { Events, type ErrorData, type LevelDetails } from "hls.js";
 import { backoffDelay, ENDED_BACKOFF, OFFLINE_BACKOFF, RECONNECT_BACKOFF, type BackoffPolicy } from "../shared/backoff";
 import { bufferedAhead, catchUpRate } from "./catch-up";
-import { classifyError, edgeErrorMessage } from "./error-kind";
+import { parseEdgeError } from "../shared/edge-error";
+import { classifyError } from "./error-kind";
 import { lowLatencyConfig } from "./hls-config";
 import { liveTuning } from "./latency";
 import type { LevelInfo } from "./level-label";
@@ -271,7 +272,7 @@ export class LivePlayer {
         return;
       }
       case "offline":
-        this.#fail("offline", edgeErrorMessage(responseBody(data)), OFFLINE_BACKOFF);
+        this.#fail("offline", parseEdgeError(responseBody(data))?.message ?? null, OFFLINE_BACKOFF);
         return;
       case "unsupported":
         this.#fail("offline", "This browser cannot decode this stream's video or audio codecs.", ENDED_BACKOFF);
