@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 
 # chromium: the real browser the end-to-end tests watch with; fonts: the demo's clock.
 APT_PACKAGES=(ffmpeg nats-server srt-tools chromium fonts-dejavu-core build-essential pkg-config ca-certificates git)
+# mediasoup's C++ worker, built from source by scripts/build-mediasoup-worker.sh against these.
+APT_PACKAGES+=(ninja-build python3-venv libuv1-dev libssl-dev libabsl-dev libsrtp2-dev libflatbuffers-dev flatbuffers-compiler)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -29,8 +31,14 @@ command -v nats-server >/dev/null || export PATH="$PATH:/usr/sbin"
 # `npm install`, not `npm ci`: the registry mirrors reachable here lack turbo's macOS and
 # Windows binaries, which `npm ci` insists on finding in the lock file. Install keeps to
 # the lock's versions and leaves it unchanged.
+# MEDIASOUP_WORKER_BIN makes mediasoup's postinstall skip: it would otherwise try to download
+# a prebuilt worker from GitHub, then to build one with downloads, and fail `npm install`.
+# The worker comes from scripts/build-mediasoup-worker.sh below, at mediasoup's default path.
 echo "setup: npm install"
-npm install --no-audit --no-fund --loglevel=error
+MEDIASOUP_WORKER_BIN="$PWD/node_modules/mediasoup/worker/out/Release/mediasoup-worker" \
+  npm install --no-audit --no-fund --loglevel=error
+echo "setup: mediasoup worker (built once from source, then taken from the cache)"
+bash scripts/build-mediasoup-worker.sh
 echo "setup: building the Rust packager and the TypeScript packages"
 npm run build --silent
 echo "setup: done"

@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -61,4 +61,11 @@ export function startPublisher(url: string, o: PublisherOptions = {}): ChildProc
     ],
     { stdio: ["ignore", "ignore", "pipe"] },
   );
+}
+
+/** Processes on this machine whose argument list matches, read from /proc: for leak checks. */
+export async function countProcesses(match: (argv: string[]) => boolean): Promise<number> {
+  const pids = (await readdir("/proc")).filter((name) => /^\d+$/.test(name));
+  const argvs = await Promise.all(pids.map((pid) => readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "")));
+  return argvs.filter((text) => text && match(text.split("\0").filter(Boolean))).length;
 }

@@ -42,7 +42,7 @@ describe("WHIP offer parsing", () => {
     const uris = video!.rtpParameters.headerExtensions!.map((e) => e.uri);
     expect(uris).toContain("http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01");
     expect(uris).not.toContain("urn:3gpp:video-orientation");
-    expect(offer.dtls).toMatchObject({ localSetup: "active", remoteRole: "server" });
+    expect(offer.dtls).toMatchObject({ localSetup: "passive", remoteRole: "client" });
   });
 
   it("falls back to VP8 when no usable H.264 is offered", () => {
@@ -90,8 +90,8 @@ describe("WHIP answer", () => {
     expect(answer.fingerprint).toEqual({ type: "sha-256", hash: "AB:CD" });
     expect(answer.groups?.[0]).toEqual({ type: "BUNDLE", mids: "0 1" });
     expect(answer.media.map((m) => [m.type, String(m.mid), m.direction, m.setup])).toEqual([
-      ["audio", "0", "recvonly", "active"],
-      ["video", "1", "recvonly", "active"],
+      ["audio", "0", "recvonly", "passive"],
+      ["video", "1", "recvonly", "passive"],
     ]);
     const video = answer.media[1]!;
     const chosen = offer.sections[1]!.producer!.rtpParameters.codecs;

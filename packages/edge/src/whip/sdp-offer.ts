@@ -74,10 +74,11 @@ export function parseOffer(text: string): PublishOffer {
   });
   if (!taken.has("video")) throw new HttpError(422, "no_video", "offer sends no video: a broadcast needs a camera or screen track");
 
-  // RFC 5763: the answerer picks `active` for `actpass`, so the handshake starts at once.
+  // The edge takes the DTLS server role unless the browser insists on it: mediasoup's
+  // well-trodden path, and no client-side cookie exchange to get wrong (RFC 5763 allows it).
   const remoteSetup = setup ?? "actpass";
   if (!["actpass", "active", "passive"].includes(remoteSetup)) throw new HttpError(400, "malformed_sdp", `a=setup:${remoteSetup} is not valid`);
-  const localSetup = remoteSetup === "active" ? "passive" : "active";
+  const localSetup = remoteSetup === "passive" ? "active" : "passive";
   return {
     sections,
     dtls: {
