@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
 // get generous timeouts and run files one at a time on this 2-core machine.
 export default defineConfig({
   test: {
-    projects: ["packages/*"],
+    projects: ["packages/*", "bench"],
     fileParallelism: false,
   },
 });

@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 
 # chromium: the real browser the end-to-end tests watch with; fonts: the demo's clock.
 APT_PACKAGES=(ffmpeg nats-server srt-tools chromium fonts-dejavu-core build-essential pkg-config ca-certificates git)
+# nginx: the static-file baseline of the edge fan-out benchmark (bench/).
+APT_PACKAGES+=(nginx-light)
 # mediasoup's C++ worker, built from source by scripts/build-mediasoup-worker.sh against these.
 APT_PACKAGES+=(ninja-build python3-venv libuv1-dev libssl-dev libabsl-dev libsrtp2-dev libflatbuffers-dev flatbuffers-compiler)
 

@@ -11,3 +11,4 @@ export * from "./llhls/waiters.js";
 export * from "./nats-connection.js";
 export * from "./run-service.js";
 export * from "./stop-process.js";
+export * from "./llhls/public-cors.js";

@@ -1,9 +1,10 @@
+import { EventEmitter } from "node:events";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { jetstream } from "@nats-io/jetstream";
 import { serve } from "@hono/node-server";
-import { createLogger, openNats, type Logger, type NatsHandle } from "@tributary/common";
+import { createLogger, openNats, type Logger, type NatsHandle, type PartManifest } from "@tributary/common";
 import { PartCache } from "./cache/part-cache.js";
 import type { EdgeConfig } from "./config.js";
 import { FollowerRegistry } from "./follow/follower-registry.js";
@@ -16,12 +17,21 @@ import { WhipPublishers } from "./whip/whip-publishers.js";
 /** The player's build output in this checkout, used when PLAYER_DIR is not set. */
 const DEFAULT_PLAYER_DIR = fileURLToPath(new URL("../../player/dist", import.meta.url));
 
+export interface EdgeEvents {
+  /**
+   * A part was listed in this edge's playlists (held blocking reloads are released at once):
+   * its manifest reached the edge at `arrivedAt`, it was listed at `listedAt` (wall-clock ms).
+   * For latency accounting; `manifest.closedAt` is when the origin closed it.
+   */
+  partListed: [manifest: PartManifest, arrivedAt: number, listedAt: number];
+}
+
 /**
  * A point-of-presence edge: SRT and WHIP ingest forwarded to an origin, and LL-HLS delivery from a
  * cache fed by the origins' part manifests on JetStream. `start()` brings it up; `close()`
  * (idempotent) takes it down.
  */
-export class Edge {
+export class Edge extends EventEmitter<EdgeEvents> {
   readonly metrics = new EdgeMetrics();
   readonly cache: PartCache;
   registry: FollowerRegistry | undefined;
@@ -37,6 +47,7 @@ export class Edge {
     readonly config: EdgeConfig,
     readonly log: Logger = createLogger("edge"),
   ) {
+    super();
     this.cache = new PartCache(config.partCacheBytes, 5_000, (_url, ms) => {
       this.metrics.originFetches.inc();
       this.metrics.originFetchSeconds.observe(ms / 1000);
@@ -55,7 +66,11 @@ export class Edge {
       windowSegments: c.windowSegments,
       idleMs: c.followIdleMs,
       log: this.log,
-      onListed: (manifest, arrivedAt) => this.metrics.partVisible.observe(Math.max(0, arrivedAt - manifest.closedAt) / 1000),
+      onListed: (manifest, arrivedAt) => {
+        const listedAt = Date.now();
+        this.metrics.partVisible.observe(Math.max(0, listedAt - manifest.closedAt) / 1000);
+        this.emit("partListed", manifest, arrivedAt, listedAt);
+      },
     });
     await this.registry.start();
     const origin = new OriginClient(c.originUrl, c.originApiToken);

@@ -1,2 +1,2 @@
 export { edgeEnv, loadEdgeConfig, parseStreamKeys, type EdgeConfig } from "./config.js";
-export { Edge } from "./edge.js";
+export { Edge, type EdgeEvents } from "./edge.js";

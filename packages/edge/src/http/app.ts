@@ -1,7 +1,6 @@
-import { deliveryRoutes, errorHandler, notFoundHandler, type Logger } from "@tributary/common";
+import { deliveryRoutes, errorHandler, notFoundHandler, publicReadCors, type Logger } from "@tributary/common";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { Hono, type Context } from "hono";
-import { cors } from "hono/cors";
 import type { FollowerRegistry } from "../follow/follower-registry.js";
 import type { EdgeMetrics } from "../metrics.js";
 import type { WhipPublishers } from "../whip/whip-publishers.js";
@@ -24,7 +23,7 @@ export function edgeApp(registry: FollowerRegistry, metrics: EdgeMetrics, option
   const app = new Hono();
   const viewers = new ViewerCount();
   const onMediaPlaylist = (stream: string, c: Context) => viewers.saw(stream, getConnInfo(c).remote.address ?? "unknown");
-  app.use("/live/*", cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"], maxAge: 86_400 }));
+  app.use("/live/*", publicReadCors);
   app.route("/live", deliveryRoutes({ stream: (name) => registry.stream(name) }, { ...options, onMediaPlaylist }));
   if (options.whip) app.route("/whip", whipRoutes(options.whip.publishers, options.whip.keys, metrics));
   app.get("/api/streams", (c) => {

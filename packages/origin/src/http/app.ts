@@ -1,6 +1,5 @@
-import { deliveryRoutes, errorHandler, notFoundHandler, type Logger } from "@tributary/common";
+import { deliveryRoutes, errorHandler, notFoundHandler, publicReadCors, type Logger } from "@tributary/common";
 import { Hono } from "hono";
-import { cors } from "hono/cors";
 import type { OriginMetrics } from "../metrics.js";
 import type { StreamRegistry } from "../stream/stream-registry.js";
 import { controlRoutes, type ControlRouteOptions } from "./control-routes.js";
@@ -12,7 +11,7 @@ export interface AppOptions extends ControlRouteOptions {
 /** The origin's HTTP surface: `/live/*` (LL-HLS), `/api/v1/*` (control), `/metrics`, `/healthz`. */
 export function originApp(registry: StreamRegistry, metrics: OriginMetrics, options: AppOptions, log: Logger): Hono {
   const app = new Hono();
-  app.use("/live/*", cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"], maxAge: 86_400 }));
+  app.use("/live/*", publicReadCors);
   app.route("/live", deliveryRoutes({ stream: (name) => registry.get(name) }, options));
   app.route("/api/v1", controlRoutes(registry, options));
   app.get("/metrics", async (c) => c.body(await metrics.registry.metrics(), 200, { "Content-Type": metrics.registry.contentType }));

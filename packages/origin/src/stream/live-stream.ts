@@ -32,6 +32,10 @@ export interface LiveStreamEvents {
   /** A run began: its renditions are known. */
   live: [];
   part: [rendition: Rendition, part: PartEvent];
+  /** Contribution MPEG-TS bytes handed to the transcoder at wall-clock ms `at` (latency accounting). */
+  input: [chunk: Buffer, at: number];
+  /** Transcoder fMP4 bytes of rendition `index` handed to the packager at wall-clock ms `at` (latency accounting). */
+  output: [index: number, chunk: Buffer, at: number];
   /** The transcoder died under a live contribution and is being restarted. */
   restart: [];
   ended: [];
@@ -200,6 +204,7 @@ export class LiveStream extends EventEmitter<LiveStreamEvents> implements Delive
     const transcoder = this.transcoder;
     if (!transcoder?.running) return; // between runs: the next run starts at the live point
     transcoder.write(chunk);
+    this.emit("input", chunk, Date.now());
     if (transcoder.queuedInput > MAX_QUEUED_INPUT) {
       this.log.error({ queued: transcoder.queuedInput }, "transcoder is not keeping up with the contribution; restarting it");
       void transcoder.close();
@@ -208,6 +213,7 @@ export class LiveStream extends EventEmitter<LiveStreamEvents> implements Delive
 
   private feedPackager(transcoder: Transcoder, index: number, chunk: Buffer): void {
     if (transcoder !== this.transcoder || !this.packager) return;
+    this.emit("output", index, chunk, Date.now());
     let events: PackagerEvent[];
     try {
       events = this.packager.push(index, chunk);
