@@ -16,7 +16,7 @@ import { parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
 import type { FromWorker, ToWorker } from "./loadgen-worker.js";
 import { subscribeManifests, type ManifestFeed, type PartPublished } from "./manifests.js";
-import { processRunDelaySeconds } from "./proc-stats.js";
+import { processRunDelaySeconds } from "../proc.js";
 import { addCounts, emptyCounts, errorCount, LatencyHistogram, type ViewerCounts } from "./stats.js";
 import { ViewerGroup, type ViewerGroupOptions, type ViewerMode, type ViewerReport } from "./viewer.js";
 

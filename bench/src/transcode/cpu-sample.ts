@@ -1,5 +1,5 @@
 /** CPU-time snapshots of the processes in a measurement, and the difference of two. */
-import { processCpuSeconds } from "./proc.js";
+import { processCpuSeconds } from "../proc.js";
 
 /** Seconds of CPU (user + system) by part of the pipeline, e.g. { transcoder: 12.3 }. */
 export type CpuSnapshot = Record<string, number>;

@@ -15,7 +15,7 @@ import { bareArgs, graphFrameRate } from "./bare-args.js";
 import { measureBare } from "./bare-run.js";
 import type { WindowSample } from "./cpu-sample.js";
 import { measureOrigin, type OriginWindow } from "./origin-run.js";
-import { childProcesses } from "./proc.js";
+import { childProcesses } from "../proc.js";
 import { breakdownTable, GOAL_MAX_RATIO, ladderFigures, ladderStats, ORIGIN_PARTS, type LadderMeasurement } from "./report.js";
 import { generateSource, sourceArgs, type SourceSpec } from "./source.js";
 

@@ -8,7 +8,7 @@
 import { createLogger } from "@tributary/common";
 import { loadOriginConfig, Origin, type OriginConfig } from "@tributary/origin";
 import { difference, selfCpuSeconds, snapshot, type CpuSnapshot, type WindowSample } from "./cpu-sample.js";
-import { childProcesses, processArgv } from "./proc.js";
+import { childProcesses, processArgv } from "../proc.js";
 
 type LiveStream = NonNullable<ReturnType<Origin["registry"]["get"]>>;
 

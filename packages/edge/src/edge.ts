@@ -77,8 +77,8 @@ export class Edge extends EventEmitter<EdgeEvents> {
     const ingest = (this.ingest = new SrtPublishers(c.srt, c.streamKeys, origin, this.metrics, this.log));
     await ingest.start();
     if (c.whip.workers > 0) {
-      const srtStreams = () => new Set(ingest.publishers().map((p) => p.stream));
-      this.whip = new WhipPublishers({ ...c.whip, srtLatencyMs: c.srt.latencyMs }, origin, (s) => srtStreams().has(s), this.metrics, this.log);
+      const publishedBySrt = (stream: string) => ingest.publishers().some((p) => p.stream === stream);
+      this.whip = new WhipPublishers({ ...c.whip, srtLatencyMs: c.srt.latencyMs }, origin, publishedBySrt, this.metrics, this.log);
       await this.whip.start();
     }
     const whip = this.whip;

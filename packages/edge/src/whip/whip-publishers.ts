@@ -80,10 +80,6 @@ export class WhipPublishers {
     return [...this.sessions.values()].map((s) => ({ stream: s.stream, startedAt: s.startedAt, bitrateBps: s.bitrateBps }));
   }
 
-  has(stream: string): boolean {
-    return this.streams.has(stream);
-  }
-
   /** What WHIP holds right now, counted in mediasoup's workers themselves: for leak checks. */
   async census(): Promise<{ sessions: number; workers: number; routers: number; transports: number }> {
     return { sessions: this.sessions.size, ...(await this.pool.census()) };

@@ -1,6 +1,10 @@
-/** CPU time of processes from /proc (Linux): what a process and its threads have used. */
+/**
+ * Processes read from /proc (Linux): CPU time, memory, run-queue wait, children and
+ * command lines, so a server under test is measured apart from the load on it.
+ */
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
+import { readdir, readFile } from "node:fs/promises";
 
 let ticks: number | undefined;
 
@@ -77,4 +81,27 @@ export function processArgv(pid: number): string[] | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Resident set size, bytes; 0 when gone. */
+export async function rssBytes(pid: number): Promise<number> {
+  const text = await readFile(`/proc/${pid}/status`, "utf8").catch(() => "");
+  const m = /^VmRSS:\s+(\d+) kB/m.exec(text);
+  return m ? Number(m[1]) * 1024 : 0;
+}
+
+/**
+ * Seconds a thread spent runnable but waiting for a CPU (schedstat `run_delay`): how much
+ * other work on the machine held it back. `tid` defaults to the main thread.
+ */
+export async function runDelaySeconds(pid: number, tid = pid): Promise<number> {
+  const text = await readFile(`/proc/${pid}/task/${tid}/schedstat`, "utf8").catch(() => "");
+  return text ? Number(text.split(" ")[1]) / 1e9 : 0;
+}
+
+/** `run_delay` summed over every thread of a process, seconds. */
+export async function processRunDelaySeconds(pid: number): Promise<number> {
+  const tids = await readdir(`/proc/${pid}/task`).catch(() => [] as string[]);
+  const delays = await Promise.all(tids.map((tid) => runDelaySeconds(pid, Number(tid))));
+  return delays.reduce((a, b) => a + b, 0);
 }
