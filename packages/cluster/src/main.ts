@@ -10,8 +10,9 @@ await runService(
     const demo = node.generatedKeys
       ? `\n  watch the demo:     ${watch}/watch/demo` +
         `\n  publish your own:   ffmpeg -re -i input.mp4 -c:v libx264 -tune zerolatency -c:a aac -f mpegts "${own}"` +
-        `\n                      (OBS: Server ${own}), then ${watch}/watch/mystream`
-      : `\n  publish to:         ${node.publishUrl("<key from STREAM_KEYS>")}`;
+        `\n                      (OBS: Server ${own}), then ${watch}/watch/mystream` +
+        `\n  or from a browser:  ${watch}/broadcast with the key ${node.ownKey}`
+      : `\n  publish to:         ${node.publishUrl("<key from STREAM_KEYS>")} or ${watch}/broadcast`;
     console.log(`\nTributary is running (single node).${demo}\n  all streams:        ${watch}/\n  Ctrl-C stops everything.\n`);
   },
 );
