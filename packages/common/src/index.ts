@@ -1,5 +1,6 @@
 export * from "./config.js";
 export * from "./local-nats.js";
+export * from "./live-mpegts.js";
 export * from "./logger.js";
 export * from "./names.js";
 export * from "./subjects.js";

@@ -2,7 +2,7 @@ import { spawn, type ChildProcessByStdio } from "node:child_process";
 import { EventEmitter } from "node:events";
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
-import { stopProcess, type Logger } from "@tributary/common";
+import { LIVE_MPEGTS_OUTPUT, stopProcess, type Logger } from "@tributary/common";
 import type { Consumer, PlainTransport, Producer, Router, RtpCapabilities } from "mediasoup/types";
 import type { ContributionTarget } from "../ingest/origin-client.js";
 import { freeUdpPortPair } from "./udp-port-pair.js";
@@ -131,7 +131,7 @@ function ffmpegArgs(target: ContributionTarget & { latencyMs: number }, transcod
     ...["-map", "0:v:0", "-map", "0:a:0?"],
     ...(transcodeVideo ? ["-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-bf", "0", "-crf", "20", "-maxrate", "8M", "-bufsize", "8M"] : ["-c:v", "copy"]),
     ...["-c:a", "copy"],
-    // Out frame by frame, as the origin's own remux does: the TS muxer would hold audio.
-    ...["-f", "mpegts", "-muxdelay", "0", "-pes_payload_size", "0", "-flush_packets", "1", srt.toString()],
+    ...LIVE_MPEGTS_OUTPUT,
+    srt.toString(),
   ];
 }

@@ -2,7 +2,7 @@ import { spawn, type ChildProcessByStdio } from "node:child_process";
 import { EventEmitter } from "node:events";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
-import { stopProcess, type Logger } from "@tributary/common";
+import { LIVE_MPEGTS_OUTPUT, stopProcess, type Logger } from "@tributary/common";
 import type { SourceInfo } from "../transcode/ladder.js";
 import { SourceProbe } from "./source-probe.js";
 import type { ContributionSource } from "./sources.js";
@@ -50,8 +50,8 @@ export class Contribution extends EventEmitter<ContributionEvents> {
     const args = [
       ...["-hide_banner", "-nostdin", "-loglevel", "info", "-nostats"],
       ...this.source.args,
-      // Audio goes out frame by frame: by default the TS muxer holds audio up to 0.7 s.
-      ...["-f", "mpegts", "-muxdelay", "0", "-pes_payload_size", "0", "-flush_packets", "1", "pipe:1"],
+      ...LIVE_MPEGTS_OUTPUT,
+      "pipe:1",
     ];
     const child = spawn("ffmpeg", args, { stdio: ["ignore", "pipe", "pipe"] });
     this.child = child;

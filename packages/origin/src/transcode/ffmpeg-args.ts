@@ -25,10 +25,14 @@ export function transcodeArgs(s: TranscodeSettings): string[] {
   const segmentSeconds = s.segmentTargetMs / 1000;
   const splits = s.rungs.map((_, i) => `[s${i}]`).join("");
   const scales = s.rungs.map((r, i) => `[s${i}]scale=${r.width}:${r.height}:flags=bicubic,format=yuv420p[v${i}]`);
-  const graph = `[0:v:0]fps=${fps},split=${n}${splits};${scales.join(";")}`;
+  // No `fps` filter: it holds each frame until the next arrives. The constant frame rate
+  // comes from the encoders' output timing instead (`-fps_mode cfr -r`), which drops or
+  // repeats frames without waiting.
+  const graph = `[0:v:0]split=${n}${splits};${scales.join(";")}`;
   const fragmented = ["-f", "mp4", "-movflags", "+empty_moov+default_base_moof+frag_every_frame", "-flush_packets", "1"];
   const video = s.rungs.flatMap((r, i) => [
-    ...["-map", `[v${i}]`, "-c:v", "libx264", "-preset", s.x264Preset, "-tune", "zerolatency"],
+    ...["-map", `[v${i}]`, "-fps_mode", "cfr", "-r", String(fps)],
+    ...["-c:v", "libx264", "-preset", s.x264Preset, "-tune", "zerolatency"],
     ...["-profile:v", "high", "-b:v", `${r.kbps}k`, "-maxrate", `${Math.round(r.kbps * 1.1)}k`, "-bufsize", `${r.kbps}k`],
     ...["-g", String(gop), "-keyint_min", String(gop), "-sc_threshold", "0", "-bf", "0"],
     ...["-force_key_frames", `expr:gte(t,n_forced*${segmentSeconds})`],
@@ -46,6 +50,9 @@ export function transcodeArgs(s: TranscodeSettings): string[] {
   return [
     ...["-hide_banner", "-nostdin", "-loglevel", "warning", "-nostats"],
     // No `-fflags nobuffer`: with it FFmpeg 5.1 hands audio on about a second after video.
+    // Decode with slice threads only: frame threads hold one frame each before output, so
+    // the default (a thread per core, plus one) delays every picture by a frame per core.
+    ...["-thread_type", "slice"],
     ...["-probesize", "1000000", "-analyzeduration", "1000000", "-f", "mpegts", "-i", "pipe:0"],
     ...["-filter_complex", graph],
     ...video,
