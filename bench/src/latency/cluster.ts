@@ -12,7 +12,8 @@ export interface LatencyCluster {
   nats: LocalNats;
   origin: Origin;
   edge: Edge;
-  srtUrl(key: string): string;
+  /** The publisher's SRT URL; libsrt in FFmpeg takes the latency in microseconds. */
+  srtUrl(key: string, latencyMs: number): string;
   close(): Promise<void>;
 }
 
@@ -39,7 +40,7 @@ export async function startLatencyCluster(env: Record<string, string>): Promise<
   return {
     nats,
     ...started,
-    srtUrl: (key) => `srt://127.0.0.1:${started.edge.srtPort}?streamid=${key}`,
+    srtUrl: (key, latencyMs) => `srt://127.0.0.1:${started.edge.srtPort}?streamid=${key}&latency=${latencyMs * 1000}`,
     close: async () => {
       await started.edge.close();
       await started.origin.close();

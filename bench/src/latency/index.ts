@@ -36,6 +36,8 @@ export interface LatencyPlan {
   warmupSeconds: number;
   floorSeconds: number;
   partTargetMs: number;
+  /** SRT receive latency on both hops (publisher → edge, edge → origin), ms. */
+  srtLatencyMs: number;
   source: Omit<ClockSourceOptions, "url" | "tee">;
 }
 
@@ -44,10 +46,15 @@ export function latencyPlan(o: BenchOptions, env: NodeJS.ProcessEnv = process.en
   if (!Number.isInteger(partTargetMs) || partTargetMs < 50 || partTargetMs > 2000) {
     throw new Error(`LATENCY_PART_TARGET_MS=${env.LATENCY_PART_TARGET_MS}: an integer from 50 to 2000`);
   }
+  // Loopback has no loss and no RTT to cover: SRT's 120 ms default buffers for the internet.
+  const srtLatencyMs = Number(env.LATENCY_SRT_MS ?? 40);
+  if (!Number.isInteger(srtLatencyMs) || srtLatencyMs < 20 || srtLatencyMs > 8000) {
+    throw new Error(`LATENCY_SRT_MS=${env.LATENCY_SRT_MS}: an integer from 20 to 8000`);
+  }
   const size = /^(\d{2,4})x(\d{2,4})$/.exec(env.LATENCY_SOURCE ?? "854x480");
   if (!size) throw new Error(`LATENCY_SOURCE=${env.LATENCY_SOURCE}: a size like 1280x720`);
   const source = { ...DEFAULT_CLOCK_SOURCE, width: Number(size[1]), height: Number(size[2]), preset: "ultrafast", videoKbps: 1500 };
-  const base = { partTargetMs, source };
+  const base = { partTargetMs, srtLatencyMs, source };
   if (o.smoke) return { ...base, mode: "smoke", runs: 1, seconds: 10, warmupSeconds: 2, floorSeconds: 3 };
   if (o.full) return { ...base, mode: "full", runs: 4, seconds: 90, warmupSeconds: 5, floorSeconds: 15 };
   return { ...base, mode: "short", runs: 1, seconds: 60, warmupSeconds: 5, floorSeconds: 8 };
@@ -87,9 +94,10 @@ async function runLatency(options: BenchOptions): Promise<BenchResult> {
     LADDER,
     X264_PRESET: "ultrafast",
     PART_TARGET_MS: String(plan.partTargetMs),
+    SRT_LATENCY_MS: String(plan.srtLatencyMs),
     CONTRIBUTION_PORTS,
   });
-  const source = new ClockSource({ ...plan.source, url: cluster.srtUrl(KEY), tee: true });
+  const source = new ClockSource({ ...plan.source, url: cluster.srtUrl(KEY, plan.srtLatencyMs), tee: true });
   const timeline = new StageTimeline(source, STREAM, RENDITION);
   const base = cluster.edge.url;
   const reloads = new BlockingReloads(`${base}/live/${STREAM}/${RENDITION.name}/index.m3u8`, (ref, at) => timeline.released(ref.msn, ref.part, at));
@@ -325,7 +333,7 @@ function notes(n: NotesInput): string {
     `**What is measured.** A clock-coded camera (bench/src/latency/clock-source.ts) draws each frame's capture time (\`Date.now()\` when the frame is handed to the encoder) ` +
       `as a 16 x 6 grid of black and white cells (sync row, 64-bit ms, CRC-16), ${s.width}x${s.height} at ${s.frameRate} fps, and FFmpeg encodes it as a broadcaster would ` +
       `(libx264 ${s.preset} zerolatency, ${s.videoKbps} kbit/s, GOP ${s.gop}, AAC tone, MPEG-TS) and publishes it over SRT to the edge of a single-node cluster in this process ` +
-      `(nats-server, origin with LADDER=${LADDER} and X264_PRESET=ultrafast, edge; PART_TARGET_MS=${plan.partTargetMs}, SRT latency 120 ms on both hops). ` +
+      `(nats-server, origin with LADDER=${LADDER} and X264_PRESET=ultrafast, edge; PART_TARGET_MS=${plan.partTargetMs}, SRT latency ${plan.srtLatencyMs} ms on both hops, as for loopback; SRT's default is 120 ms, LATENCY_SRT_MS sets it). ` +
       `Headless Chromium plays \`/watch/${STREAM}\` (the edge's watch page: hls.js in low-latency mode); a sampler in the page draws every frame the \`<video>\` presents onto a canvas ` +
       `in its \`requestVideoFrameCallback\`, reads the clock back and takes glass-to-glass latency = display time (\`expectedDisplayTime\` on the wall clock) − capture time: ` +
       `one machine, one clock. ${plan.runs} run(s) of ${plan.seconds} s, each a fresh page measured after ${plan.warmupSeconds} s of playback; ` +
@@ -351,9 +359,9 @@ function notes(n: NotesInput): string {
     budgetTable(n.budget),
     "",
     `Not stamped separately: arrival at the edge's SRT ingest (the Rust relay forwards SRT messages without exposing per-message times), so "SRT to the edge, relay, receive/remux" ` +
-      `is one stage; it holds two SRT receive buffers (TSBPD, 120 ms each) and the origin's remux. "Released" is when the benchmark's own held \`_HLS_msn/_HLS_part\` reload came ` +
+      `is one stage; it holds two SRT receive buffers (TSBPD, ${plan.srtLatencyMs} ms each) and the origin's remux. "Released" is when the benchmark's own held \`_HLS_msn/_HLS_part\` reload came ` +
       `back; the player's reloads are released by the same listing. The player stage is everything after that: sitting ${ms(player?.medianMs ?? Number.NaN)} behind the release ` +
-      `because hls.js aims to stay its target latency behind the live edge (the watch page sets it to PART-HOLD-BACK + 1.5 part targets), plus loading the part, MSE buffering, ` +
+      `because hls.js aims to stay its target latency behind the live edge (the watch page sets it to PART-HOLD-BACK + half a part target), plus loading the part, MSE buffering, ` +
       `decode and display. Playlist: \`${n.serverControl}\`. Upstream of the player the stages sum to ${ms(upstream)}.`,
     "",
     `**Conditions.** 1-minute load average ${n.load[0]!.toFixed(1)} at the start, ${Math.min(...n.load).toFixed(1)}-${Math.max(...n.load).toFixed(1)} during the run, ` +

@@ -19,19 +19,19 @@ describe("formatLatency", () => {
 });
 
 describe("liveTuning", () => {
-  it("aims about a second behind live with 200 ms parts", () => {
-    expect(liveTuning(0.2, 0.6, 1)).toEqual({ targetLatency: 0.9, maxLatency: 2.4 });
-    expect(DEFAULT_TUNING).toEqual({ targetLatency: 0.9, maxLatency: 2.4 });
+  it("aims half a part beyond PART-HOLD-BACK with 200 ms parts", () => {
+    expect(liveTuning(0.2, 0.6, 1)).toEqual({ targetLatency: 0.7, maxLatency: 2.2 });
+    expect(DEFAULT_TUNING).toEqual({ targetLatency: 0.7, maxLatency: 2.2 });
   });
 
   it("follows shorter and longer parts", () => {
-    expect(liveTuning(0.1, 0.3, 1).targetLatency).toBe(0.45);
-    expect(liveTuning(0.5, 1.5, 2)).toEqual({ targetLatency: 2.25, maxLatency: 5.25 });
+    expect(liveTuning(0.1, 0.3, 1).targetLatency).toBe(0.35);
+    expect(liveTuning(0.5, 1.5, 2)).toEqual({ targetLatency: 1.75, maxLatency: 4.75 });
   });
 
   it("never aims closer than three parts or the playlist's hold-back", () => {
-    expect(liveTuning(0.2, 0.2, 1).targetLatency).toBe(0.9);
-    expect(liveTuning(0.2, 1.2, 1).targetLatency).toBe(1.5);
+    expect(liveTuning(0.2, 0.2, 1).targetLatency).toBe(0.7);
+    expect(liveTuning(0.2, 1.2, 1).targetLatency).toBe(1.3);
   });
 
   it("jumps back just beyond the range where hls.js catches up by playing faster", () => {
