@@ -3,7 +3,7 @@
 //! LL-HLS text the origin would, with the shared renderer.
 
 use crate::playlist::{
-    self, LiveTiming, PartEntry, RenderOptions, RenditionReport, SegmentEntry, SegmentWindow,
+    LiveTiming, PartEntry, RenderOptions, RenditionReport, SegmentEntry, SegmentWindow,
 };
 use crate::stream::uri;
 
@@ -158,8 +158,8 @@ impl RelayedPlaylist {
             part_target: self.config.part_target,
             segment_target: self.config.segment_target,
         };
-        let model = self.segments.model(timing, rendition_reports, self.ended)?;
-        Some(playlist::render_media(&model, options))
+        self.segments
+            .render(timing, rendition_reports, self.ended, options)
     }
 
     fn open_segment(&mut self, a: &PartAnnouncement) {

@@ -121,6 +121,9 @@ pub mod uri {
 #[derive(Debug)]
 struct Rendition {
     config: RenditionConfig,
+    /// This rendition's playlist as its siblings' rendition reports name it (made once:
+    /// every playlist render lists it).
+    report_uri: String,
     reader: Fmp4Reader,
     segmenter: Option<Segmenter>,
     track: Option<TrackInfo>,
@@ -139,6 +142,7 @@ struct Rendition {
 impl Rendition {
     fn new(config: RenditionConfig) -> Self {
         Self {
+            report_uri: uri::sibling_playlist(&config.name),
             config,
             reader: Fmp4Reader::new(ReaderLimits::default()),
             segmenter: None,
@@ -343,37 +347,50 @@ impl StreamPackager {
         self.renditions.get(rendition)?.segments.last_part()
     }
 
-    /// The data model of a rendition's media playlist right now; `None` before its first part.
-    pub fn media_model(&self, rendition: usize) -> Option<MediaPlaylist> {
-        let r = self.renditions.get(rendition)?;
-        let rendition_reports = self
-            .renditions
+    /// The data model of a rendition's media playlist right now, borrowing its segments;
+    /// `None` before its first part.
+    pub fn media_model(&self, rendition: usize) -> Option<MediaPlaylist<&[SegmentEntry]>> {
+        self.renditions.get(rendition)?.segments.model(
+            self.live_timing(),
+            self.rendition_reports(rendition),
+            self.ended,
+        )
+    }
+
+    fn live_timing(&self) -> LiveTiming {
+        let seg = self.config.segmenter;
+        LiveTiming {
+            part_target: seg.part_target,
+            segment_target: seg.segment_target,
+        }
+    }
+
+    /// Where the other renditions stand, for a rendition's playlist.
+    fn rendition_reports(&self, rendition: usize) -> Vec<RenditionReport> {
+        self.renditions
             .iter()
             .enumerate()
             .filter(|(i, _)| *i != rendition)
             .filter_map(|(_, other)| {
                 let (last_msn, last_part) = other.segments.last_part()?;
                 Some(RenditionReport {
-                    uri: uri::sibling_playlist(&other.config.name),
+                    uri: other.report_uri.clone(),
                     last_msn,
                     last_part: Some(last_part),
                 })
             })
-            .collect();
-        let seg = self.config.segmenter;
-        let timing = LiveTiming {
-            part_target: seg.part_target,
-            segment_target: seg.segment_target,
-        };
-        r.segments.model(timing, rendition_reports, self.ended)
+            .collect()
     }
 
     /// A rendition's media playlist text, or `None` when it has nothing to list yet.
     pub fn media_playlist(&self, rendition: usize, options: RenderOptions) -> Option<String> {
-        Some(playlist::render_media(
-            &self.media_model(rendition)?,
+        let r = self.renditions.get(rendition)?;
+        r.segments.render(
+            self.live_timing(),
+            self.rendition_reports(rendition),
+            self.ended,
             options,
-        ))
+        )
     }
 
     /// The multivariant playlist, once every rendition has told its codec.

@@ -12,7 +12,7 @@ mod common;
 use common::fixture;
 
 use packager_core::mp4::TrackKind;
-use packager_core::playlist::{validate, RenderOptions};
+use packager_core::playlist::{render_media, validate, RenderOptions};
 use packager_core::segmenter::SegmenterConfig;
 use packager_core::stream::{RenditionConfig, StreamConfig, StreamEvent, StreamPackager};
 
@@ -189,4 +189,67 @@ fn media_before_a_run_and_bad_media_are_errors_not_panics() {
         .unwrap_err()
         .to_string()
         .contains("Audio"));
+}
+
+/// A live window renders each closed segment's lines once and copies them into every later
+/// playlist; the text must stay exactly what its model renders to from scratch, through
+/// parts arriving a few at a time (lines made while a segment is in the part window are
+/// reused after it leaves), delta updates, runs with discontinuities, a run cut short
+/// (gaps), evictions and the end of the stream.
+#[test]
+fn live_playlists_render_exactly_as_their_models() {
+    let (video, audio) = (fixture("video.mp4"), fixture("audio.mp4"));
+    for window in [3, 4, 30] {
+        let mut p = packager(window);
+        let (mut renders, mut deltas, mut gaps) = (0, 0, 0);
+        let mut check = |p: &StreamPackager| {
+            for rendition in 0..2 {
+                for skip in [false, true] {
+                    let options = RenderOptions { skip };
+                    let text = p.media_playlist(rendition, options);
+                    let expected = p.media_model(rendition).map(|m| render_media(&m, options));
+                    assert_eq!(text, expected, "window {window}, rendition {rendition}");
+                    let text = text.unwrap_or_default();
+                    renders += 1;
+                    deltas += usize::from(text.contains("#EXT-X-SKIP:"));
+                    gaps += usize::from(text.contains("#EXT-X-GAP"));
+                }
+            }
+        };
+        for run in 0..6 {
+            p.begin_run(1_700_000_000_000 + run * 2_900).unwrap();
+            // The audio pipe of run 2 dies early: its end pads audio with gaps.
+            let audio = if run == 2 {
+                &audio[..audio.len() / 3]
+            } else {
+                &audio[..]
+            };
+            let (mut v, mut a) = (video.chunks(2_000), audio.chunks(1_500));
+            loop {
+                let (next_v, next_a) = (v.next(), a.next());
+                if next_v.is_none() && next_a.is_none() {
+                    break;
+                }
+                if let Some(chunk) = next_v {
+                    p.push(0, chunk).unwrap();
+                    check(&p);
+                }
+                if let Some(chunk) = next_a {
+                    p.push(1, chunk).unwrap();
+                    check(&p);
+                }
+            }
+            if run < 5 {
+                p.end_run();
+            } else {
+                p.end_stream();
+            }
+            check(&p);
+        }
+        assert!(
+            renders > 500 && gaps > 0,
+            "{renders} renders, {gaps} with gaps"
+        );
+        assert_eq!(deltas > 0, window == 30, "{deltas} delta updates");
+    }
 }

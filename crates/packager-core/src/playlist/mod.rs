@@ -54,9 +54,11 @@ pub struct RenditionReport {
     pub last_part: Option<u32>,
 }
 
-/// Everything a media playlist shows at one instant.
+/// Everything a media playlist shows at one instant. The segments are held by `S`: a `Vec`
+/// by default, or a slice borrowed from a live [`SegmentWindow`], so that rendering a live
+/// playlist copies none of them.
 #[derive(Debug, Clone, PartialEq)]
-pub struct MediaPlaylist {
+pub struct MediaPlaylist<S = Vec<SegmentEntry>> {
     /// `EXT-X-TARGETDURATION`, whole seconds.
     pub target_duration: u32,
     /// `EXT-X-PART-INF:PART-TARGET`, seconds.
@@ -69,7 +71,7 @@ pub struct MediaPlaylist {
     pub can_skip_until: f64,
     pub discontinuity_sequence: u64,
     /// Oldest first; the last one may be open (`closed == false`).
-    pub segments: Vec<SegmentEntry>,
+    pub segments: S,
     /// `EXT-X-PRELOAD-HINT:TYPE=PART` URI of the next part, if the stream is live.
     pub preload_hint: Option<String>,
     pub rendition_reports: Vec<RenditionReport>,

@@ -1,7 +1,7 @@
 //! Invariants the stream coordinator must hold before a model is rendered.
 
 use super::format::EPS;
-use super::MediaPlaylist;
+use super::{MediaPlaylist, SegmentEntry};
 
 /// A media playlist model that would render into a playlist violating RFC 8216bis.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -79,7 +79,8 @@ fn non_negative(value: f64) -> bool {
 /// 3 x part target, `CAN-SKIP-UNTIL` >= 6 x target), parts no longer than
 /// `PART-TARGET`, and segment durations that round to at most `TARGETDURATION`.
 /// Returns the first violation found.
-pub fn validate(pl: &MediaPlaylist) -> Result<(), PlaylistError> {
+pub fn validate<S: AsRef<[SegmentEntry]>>(pl: &MediaPlaylist<S>) -> Result<(), PlaylistError> {
+    let segments = pl.segments.as_ref();
     let target = f64::from(pl.target_duration);
     positive("TARGETDURATION", target)?;
     positive("PART-TARGET", pl.part_target)?;
@@ -90,9 +91,9 @@ pub fn validate(pl: &MediaPlaylist) -> Result<(), PlaylistError> {
     at_least("PART-HOLD-BACK", pl.part_hold_back, 3, pl.part_target)?;
     at_least("CAN-SKIP-UNTIL", pl.can_skip_until, 6, target)?;
 
-    let last = pl.segments.len().saturating_sub(1);
-    let mut expected = pl.segments.first().map_or(0, |s| s.msn);
-    for (index, seg) in pl.segments.iter().enumerate() {
+    let last = segments.len().saturating_sub(1);
+    let mut expected = segments.first().map_or(0, |s| s.msn);
+    for (index, seg) in segments.iter().enumerate() {
         if seg.msn != expected {
             return Err(PlaylistError::NonConsecutiveMsn {
                 index,
