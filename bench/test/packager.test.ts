@@ -13,13 +13,16 @@ describe("packager throughput benchmark (smoke)", () => {
     if (chartDir) await rm(chartDir, { recursive: true, force: true });
   });
 
-  it("produces finite, positive figures and its chart", async () => {
+  it("produces finite figures, positive throughputs and its chart", async () => {
     chartDir = await mkdtemp(join(tmpdir(), "bench-smoke-packager-"));
     const result = await benchmark.run({ full: false, smoke: true, chartDir });
     expect(result.name).toBe("packager");
     expect(result.figures.length).toBeGreaterThanOrEqual(5);
     for (const f of result.figures) {
-      expect(Number.isFinite(f.value) && f.value > 0, `${f.label}: ${f.value}`).toBe(true);
+      // The render cost is a difference of two timings: in a two-run debug build it can come
+      // out at or just below zero. Every other figure is a throughput or a count.
+      const positive = !f.label.startsWith("media playlist render");
+      expect(Number.isFinite(f.value) && (!positive || f.value > 0), `${f.label}: ${f.value}`).toBe(true);
       if (f.baseline) expect(f.baseline.value, f.label).toBeGreaterThan(0);
       if (f.ratio !== undefined) expect(Number.isFinite(f.ratio), f.label).toBe(true);
     }
