@@ -18,17 +18,23 @@ export interface ErrorBody {
   error: { code: string; message: string };
 }
 
+type ErrorLog = { error: (obj: object, msg: string) => void };
+
 /**
- * The one error handler of a Hono app: HttpErrors keep their status; anything else is a
- * bug, logged, and answered 500 without internals.
+ * How every error is answered: HttpErrors keep their status; anything else is a bug,
+ * logged, and answered 500 without internals.
  */
-export function errorHandler(log: { error: (obj: object, msg: string) => void }) {
+export function errorAnswer(error: unknown, log: ErrorLog, path: string): { status: ContentfulStatusCode; body: ErrorBody } {
+  if (error instanceof HttpError) return { status: error.status, body: { error: { code: error.code, message: error.message } } };
+  log.error({ err: error, path }, "unhandled error in request");
+  return { status: 500, body: { error: { code: "internal", message: "internal server error" } } };
+}
+
+/** The one error handler of a Hono app (see errorAnswer). */
+export function errorHandler(log: ErrorLog) {
   return (error: Error, c: Context) => {
-    if (error instanceof HttpError) {
-      return c.json<ErrorBody>({ error: { code: error.code, message: error.message } }, error.status);
-    }
-    log.error({ err: error, path: c.req.path }, "unhandled error in request");
-    return c.json<ErrorBody>({ error: { code: "internal", message: "internal server error" } }, 500);
+    const { status, body } = errorAnswer(error, log, c.req.path);
+    return c.json<ErrorBody>(body, status);
   };
 }
 

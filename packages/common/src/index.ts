@@ -8,6 +8,7 @@ export * from "./wait.js";
 export * from "./http-errors.js";
 export * from "./llhls/delivery-routes.js";
 export * from "./llhls/directives.js";
+export * from "./llhls/live-delivery.js";
 export * from "./llhls/waiters.js";
 export * from "./nats-connection.js";
 export * from "./run-service.js";

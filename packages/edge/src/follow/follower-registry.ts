@@ -20,7 +20,8 @@ export interface FollowerRegistryOptions {
  */
 export class FollowerRegistry {
   private readonly statuses = new Map<string, StreamStatus>();
-  private readonly followers = new Map<string, Promise<StreamFollower>>();
+  /** Followers by stream: a promise while starting, then the follower itself. */
+  private readonly followers = new Map<string, StreamFollower | Promise<StreamFollower>>();
   private statusMessages: ConsumerMessages | undefined;
   private sweep: NodeJS.Timeout | undefined;
 
@@ -42,17 +43,22 @@ export class FollowerRegistry {
     return [...this.statuses.values()];
   }
 
-  /** The follower of a known stream, started on first use; undefined for unknown streams. */
-  async stream(name: string): Promise<StreamFollower | undefined> {
+  /**
+   * The follower of a known stream, started on first use; undefined for unknown streams. No
+   * promise once started: every viewer request asks.
+   */
+  stream(name: string): StreamFollower | undefined | Promise<StreamFollower> {
     if (!this.statuses.has(name)) return undefined;
     let follower = this.followers.get(name);
-    if (!follower) {
-      follower = this.startFollower(name);
-      this.followers.set(name, follower);
+    if (!follower) follower = this.startFollower(name);
+    if (follower instanceof Promise) {
+      return follower.then((started) => {
+        started.lastUsed = Date.now();
+        return started;
+      });
     }
-    const started = await follower;
-    started.lastUsed = Date.now();
-    return started;
+    follower.lastUsed = Date.now();
+    return follower;
   }
 
   async close(): Promise<void> {
@@ -63,7 +69,17 @@ export class FollowerRegistry {
     await Promise.all(all.map(async (f) => (await f).close()));
   }
 
-  private async startFollower(name: string): Promise<StreamFollower> {
+  private startFollower(name: string): Promise<StreamFollower> {
+    const starting: Promise<StreamFollower> = this.newFollower(name).then((follower) => {
+      // The follower itself replaces its promise, unless that was dropped meanwhile.
+      if (this.followers.get(name) === starting) this.followers.set(name, follower);
+      return follower;
+    });
+    this.followers.set(name, starting);
+    return starting;
+  }
+
+  private async newFollower(name: string): Promise<StreamFollower> {
     const follower = new StreamFollower({
       name,
       js: this.o.js,
