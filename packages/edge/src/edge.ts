@@ -1,14 +1,12 @@
 import { EventEmitter } from "node:events";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { jetstream } from "@nats-io/jetstream";
-import { serve } from "@hono/node-server";
 import { createLogger, openNats, type Logger, type NatsHandle, type PartManifest } from "@tributary/common";
 import { PartCache } from "./cache/part-cache.js";
 import type { EdgeConfig } from "./config.js";
 import { FollowerRegistry } from "./follow/follower-registry.js";
-import { edgeApp } from "./http/app.js";
+import { edgeServer } from "./http/app.js";
+import type { EdgeServer } from "./http/edge-server.js";
 import { OriginClient } from "./ingest/origin-client.js";
 import { SrtPublishers } from "./ingest/srt-publishers.js";
 import { EdgeMetrics } from "./metrics.js";
@@ -39,7 +37,7 @@ export class Edge extends EventEmitter<EdgeEvents> {
   /** Browser publishers; undefined when MEDIASOUP_WORKERS=0. */
   whip: WhipPublishers | undefined;
   private nats: NatsHandle | undefined;
-  private server: Server | undefined;
+  private server: EdgeServer | undefined;
   private closing: Promise<void> | undefined;
   url = "";
 
@@ -82,7 +80,7 @@ export class Edge extends EventEmitter<EdgeEvents> {
       await this.whip.start();
     }
     const whip = this.whip;
-    const app = edgeApp(
+    this.server = edgeServer(
       this.registry,
       this.metrics,
       {
@@ -90,15 +88,14 @@ export class Edge extends EventEmitter<EdgeEvents> {
         playerDir: c.playerDir ?? DEFAULT_PLAYER_DIR,
         publishers: () => [...ingest.publishers(), ...(whip?.publishers() ?? [])],
         whip: whip && { publishers: whip, keys: c.streamKeys },
+        hostname: c.host,
+        // Keep-alive connections outlive a blocking reload's hold (3 target durations).
+        keepAliveMs: 10_000,
       },
       this.log,
     );
-    this.server = await new Promise<Server>((resolve) => {
-      const server = serve({ fetch: app.fetch, hostname: c.host, port: c.port }, () => resolve(server as Server));
-    });
-    // Keep-alive connections outlive a blocking reload's hold (3 target durations).
-    this.server.keepAliveTimeout = 10_000;
-    this.url = `http://${c.host}:${(this.server.address() as AddressInfo).port}`;
+    await this.server.listen(c.port, c.host);
+    this.url = `http://${c.host}:${this.server.address().port}`;
     this.log.info({ url: this.url, srtPort: this.ingest.port, nats: this.nats.url }, "edge listening");
   }
 
@@ -111,8 +108,7 @@ export class Edge extends EventEmitter<EdgeEvents> {
     return (this.closing ??= (async () => {
       await this.whip?.close();
       await this.ingest?.close();
-      await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-      this.server?.closeAllConnections();
+      await this.server?.close();
       await this.registry?.close();
       await this.nats?.close();
       this.log.info("edge closed");
