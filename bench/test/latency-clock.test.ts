@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
+import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
-import { CLOCK_CELLS, cellMeans, clockBits, crc16, decodeClockCells, decodeClockFrame, paintClock } from "../src/latency/clock-code.js";
+import { CLOCK_CELLS, cellBounds, cellMeans, clockBits, clockCodeScript, crc16, decodeClockCells, decodeClockFrame, paintClock } from "../src/latency/clock-code.js";
 import { ClockSource } from "../src/latency/clock-source.js";
 import { FrameDecoder } from "../src/latency/frame-decoder.js";
 
@@ -46,6 +47,13 @@ describe("clock code", () => {
     const rgba = new Uint8ClampedArray(128 * 48 * 4);
     gray.forEach((v, i) => rgba.fill(v, i * 4, i * 4 + 3));
     expect(decodeClockCells(cellMeans(rgba, 128, 48, 4))).toBe(NOW);
+  });
+
+  it("hands a page the same encoder as a self-contained script (the browser broadcaster draws with it)", () => {
+    // A fresh realm, as a page is: the script must declare everything it uses.
+    const page = runInNewContext(`${clockCodeScript()}\n({ clockBits, cellBounds })`) as { clockBits: typeof clockBits; cellBounds: typeof cellBounds };
+    for (const value of [0, 1, NOW, 2 ** 53 - 1]) expect([...page.clockBits(value)]).toEqual([...clockBits(value)]);
+    for (let i = 0; i < CLOCK_CELLS; i++) expect([...page.cellBounds(i, 854, 480)]).toEqual(cellBounds(i, 854, 480));
   });
 
   it("rejects frames without a code and corrupted codes", () => {

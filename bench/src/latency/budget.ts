@@ -21,7 +21,7 @@ export interface Stage {
 const diff = (to: number | undefined, from: number | undefined): number | undefined =>
   to === undefined || from === undefined ? undefined : to - from;
 
-/** The stages in path order; for a frame with every stamp they add up to its glass-to-glass latency. */
+/** The SRT path's stages in order; for a frame with every stamp they add up to its glass-to-glass latency. */
 export const STAGES: Stage[] = [
   {
     id: "encode",
@@ -73,6 +73,23 @@ export const STAGES: Stage[] = [
   },
 ];
 
+/** Stages the SRT path has before the transcoder's output, which a WHIP frame cannot be followed through. */
+const UPSTREAM = new Set(["encode", "contribution", "transcode"]);
+
+/**
+ * The WHIP path's stages: up to the transcoder's output the only stamps are capture and the
+ * output itself (see StageTimeline), so that is one stage; from there on, the SRT path's.
+ */
+export const WHIP_STAGES: Stage[] = [
+  {
+    id: "browser",
+    label: "browser capture → origin transcoder output (WebRTC encode, edge remux, SRT to origin, transcode)",
+    design: "encoder + uplink (150) + edge → origin (50) + decode, scale, encode (150)",
+    of: (j) => diff(j.frame.transcoded, j.frame.captured),
+  },
+  ...STAGES.filter((s) => !UPSTREAM.has(s.id)),
+];
+
 export interface StageStat {
   stage: Stage;
   medianMs: number;
@@ -90,12 +107,12 @@ export interface Budget {
   complete: number;
 }
 
-export function budget(journeys: FrameJourney[]): Budget {
-  const stages = STAGES.map((stage) => {
+export function budget(journeys: FrameJourney[], path: Stage[] = STAGES): Budget {
+  const stages = path.map((stage) => {
     const values = journeys.map(stage.of).filter((v): v is number => v !== undefined);
     return { stage, medianMs: median(values), frames: values.length };
   });
-  const complete = journeys.filter((j) => STAGES.every((s) => s.of(j) !== undefined)).length;
+  const complete = journeys.filter((j) => path.every((s) => s.of(j) !== undefined)).length;
   return {
     stages,
     totalMedianMs: median(journeys.map((j) => j.displayedAt - j.frame.captured)),

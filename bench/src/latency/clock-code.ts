@@ -116,6 +116,17 @@ export function decodeClockFrame(pixels: Uint8Array | Uint8ClampedArray, width: 
   return decodeClockCells(cellMeans(pixels, width, height, channels));
 }
 
+/**
+ * This module's encoder as a classic script for a page that draws the code itself (the
+ * browser broadcaster): it declares `clockBits` and `cellBounds`, built from these very
+ * functions' source and the constants they read, so the page paints exactly what
+ * {@link paintClock} paints.
+ */
+export function clockCodeScript(): string {
+  const constants = { CLOCK_COLS, CLOCK_ROWS, CLOCK_CELLS, VALUE_BITS, CRC_BITS, SYNC_CELLS };
+  return [...Object.entries(constants).map(([name, value]) => `const ${name} = ${value};`), ...[crc16, valueBytes, clockBits, cellBounds].map(String)].join("\n");
+}
+
 /** CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF): catches any mis-read of up to 3 cells. */
 export function crc16(bytes: Uint8Array): number {
   let crc = 0xffff;

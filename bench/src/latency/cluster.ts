@@ -25,8 +25,8 @@ export async function startLatencyCluster(env: Record<string, string>): Promise<
     origin = new Origin(loadOriginConfig({ ORIGIN_PORT: "0", NATS_URL: nats.url, ...env }), createLogger("origin", process.env.LOG_LEVEL ?? "warn"));
     await origin.start();
     edge = new Edge(
-      // No WHIP workers: this benchmark publishes over SRT.
-      loadEdgeConfig({ EDGE_PORT: "0", SRT_PORT: "0", MEDIASOUP_WORKERS: "0", NATS_URL: nats.url, ORIGIN_URL: origin.publicUrl, ...env }),
+      // One mediasoup worker: the browser broadcaster's WHIP, one publisher at a time.
+      loadEdgeConfig({ EDGE_PORT: "0", SRT_PORT: "0", MEDIASOUP_WORKERS: "1", WEBRTC_LISTEN_IP: "127.0.0.1", NATS_URL: nats.url, ORIGIN_URL: origin.publicUrl, ...env }),
       createLogger("edge", process.env.LOG_LEVEL ?? "warn"),
     );
     await edge.start();

@@ -11,6 +11,13 @@ export function partKey(rendition: string, msn: number, part: number): string {
   return `${rendition}/${msn}.${part}`;
 }
 
+/** A clock-coded source: each frame's capture time (wall-clock ms), by frame index. */
+export interface CapturedFrames {
+  readonly captures: readonly number[];
+  /** The frame index whose capture time is `ms`, if this source drew it. */
+  frameAt(ms: number): number | undefined;
+}
+
 /** When one part passed each stage after the packager (wall-clock ms). */
 export interface PartTimes {
   key: string;
@@ -28,9 +35,9 @@ export interface FrameTimes {
   /** Index of the frame at the source. */
   frame: number;
   captured: number;
-  /** Its MPEG-TS PES left the publisher's encoder. */
+  /** Its MPEG-TS PES left the publisher's encoder (an encoder this process runs: SRT). */
   encoded?: number;
-  /** Its PES reached the origin's transcoder input (after SRT to the edge, the relay and the receive/remux). */
+  /** Its PES reached the origin's transcoder input (after SRT to the edge, the relay and the receive/remux; SRT only). */
   originIn?: number;
   /** Its fMP4 fragment of the watched rendition left the transcoder. */
   transcoded?: number;
@@ -40,11 +47,14 @@ export interface FrameTimes {
 
 /**
  * Collects the per-stage timestamps of one stream from a cluster running in this process:
- * the source's own encoder output (FFmpeg tee), the origin's `input`/`output`/`part`
- * events, the edge's `partListed` event and the benchmark's LL-HLS client. Frames are
- * identified end to end by their clock code: the watched rendition's transcoder output is
- * decoded (FFmpeg) so every output fragment is tied to the capture time it shows, and MPEG-TS
- * frames by PTS, which the edge relay and the origin's receive/remux (`-copyts`) keep.
+ * the source's own encoder output (FFmpeg tee, when the benchmark runs the encoder), the
+ * origin's `input`/`output`/`part` events, the edge's `partListed` event and the benchmark's
+ * LL-HLS client. Frames are identified end to end by their clock code: the watched
+ * rendition's transcoder output is decoded (FFmpeg) so every output fragment is tied to the
+ * capture time it shows, and MPEG-TS frames by PTS, which the edge relay and the origin's
+ * receive/remux (`-copyts`) keep. A browser's frames get PTS from RTP timestamps at the edge,
+ * which nothing here can tie to capture times: for them the timeline starts at the
+ * transcoder's output.
  */
 export class StageTimeline {
   /** Encoder output and origin input: PES arrival by PTS (90 kHz). */
@@ -56,6 +66,8 @@ export class StageTimeline {
   /** Transcoder output fragments of the watched rendition, in order. */
   private readonly fragments: { decodeTime: number; at: number }[] = [];
   private readonly decoder = new FrameDecoder("mp4");
+  /** The publisher's encoder, when this process runs it (SRT): see {@link attach}. */
+  private encoder: ClockSource | undefined;
   private readonly parts = new Map<string, PartTimes & { decodeTime: number; samples: number }>();
   private attached: (() => void)[] = [];
   private poll: NodeJS.Timeout | undefined;
@@ -63,22 +75,29 @@ export class StageTimeline {
   counts = { input: 0, output: 0, parts: 0, listed: 0 };
 
   constructor(
-    private readonly source: ClockSource,
+    private readonly source: CapturedFrames,
     private readonly stream: string,
     /** The watched rendition: its name, and its index among the transcoder's outputs. */
     private readonly rendition: { name: string; index: number },
   ) {}
 
-  /** Starts listening; the origin's stream is picked up as soon as it exists. */
-  attach(origin: Origin, edge: Edge): void {
-    const encoder = new TsVideoFrames((f) => {
-      this.firstPts ??= f.pts;
-      this.lastEncodedPts = f.pts;
-      if (!this.encodedByPts.has(f.pts)) this.encodedByPts.set(f.pts, f.at);
-    });
-    const onTs = (chunk: Buffer, at: number) => encoder.push(chunk, at);
-    this.source.on("ts", onTs);
-    this.attached.push(() => this.source.off("ts", onTs));
+  /**
+   * Starts listening; the origin's stream is picked up as soon as it exists. With the
+   * publisher's `encoder` (its MPEG-TS tee), frames are also stamped as they leave it and as
+   * they enter the transcoder.
+   */
+  attach(origin: Origin, edge: Edge, encoder?: ClockSource): void {
+    this.encoder = encoder;
+    if (encoder) {
+      const encoded = new TsVideoFrames((f) => {
+        this.firstPts ??= f.pts;
+        this.lastEncodedPts = f.pts;
+        if (!this.encodedByPts.has(f.pts)) this.encodedByPts.set(f.pts, f.at);
+      });
+      const onTs = (chunk: Buffer, at: number) => encoded.push(chunk, at);
+      encoder.on("ts", onTs);
+      this.attached.push(() => encoder.off("ts", onTs));
+    }
 
     const onListed = (manifest: PartManifest, arrivedAt: number, listedAt: number) => {
       if (manifest.stream !== this.stream || manifest.rendition !== this.rendition.name) return;
@@ -93,14 +112,16 @@ export class StageTimeline {
       const live = origin.registry.get(this.stream);
       if (!live) return;
       clearInterval(this.poll);
-      const input = new TsVideoFrames((f) => {
-        if (!this.originInByPts.has(f.pts)) this.originInByPts.set(f.pts, f.at);
-        this.lastOriginInPts = f.pts;
-      });
+      const input = encoder
+        ? new TsVideoFrames((f) => {
+            if (!this.originInByPts.has(f.pts)) this.originInByPts.set(f.pts, f.at);
+            this.lastOriginInPts = f.pts;
+          })
+        : undefined;
       const output = new Fmp4Fragments((f) => this.fragments.push({ decodeTime: f.decodeTime, at: f.at }));
       const onInput = (chunk: Buffer, at: number) => {
         this.counts.input += 1;
-        input.push(chunk, at);
+        input?.push(chunk, at);
       };
       const onOutput = (index: number, chunk: Buffer, at: number) => {
         if (index !== this.rendition.index) return;
@@ -139,6 +160,15 @@ export class StageTimeline {
     return (this.lastEncodedPts - this.lastOriginInPts) / 90;
   }
 
+  /**
+   * How far the transcoder's output of the watched rendition trails capture right now (ms,
+   * including decoding it here): large while a start-up backlog drains.
+   */
+  get outputLagMs(): number | undefined {
+    const last = this.decoder.frames.at(-1);
+    return last === undefined || last.value === null ? undefined : last.at - last.value;
+  }
+
   /** A blocking reload for a part of the watched rendition came back at `at`. */
   released(msn: number, part: number, at: number): void {
     const p = this.parts.get(partKey(this.rendition.name, msn, part));
@@ -161,14 +191,13 @@ export class StageTimeline {
 
   /**
    * Joins everything into one record per source frame, and one per part. `pts0` is the
-   * encoder's first PTS: frame n has PTS `pts0 + n * 90000 / frameRate`.
+   * encoder's first PTS (with an encoder): frame n has PTS `pts0 + n * 90000 / frameRate`.
    */
   frames(): { frames: FrameTimes[]; parts: PartTimes[]; partOf: Map<number, string>; unreadOutput: number } {
-    const fps = this.source.options.frameRate;
-    const ticks = 90_000 / fps;
     const frames: FrameTimes[] = this.source.captures.map((captured, frame) => ({ frame, captured }));
     const pts0 = this.firstPts;
-    if (pts0 !== undefined) {
+    if (this.encoder && pts0 !== undefined) {
+      const ticks = 90_000 / this.encoder.options.frameRate;
       const put = (byPts: Map<number, number>, field: "encoded" | "originIn") => {
         for (const [pts, at] of byPts) {
           const n = Math.round((pts - pts0) / ticks);
