@@ -1,6 +1,6 @@
 import { createServer as createHttpServer, type RequestListener, type Server as HttpServer } from "node:http";
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from "node:net";
-import type { HotAnswer, HotRoutes } from "./hot-routes.js";
+import type { HeaderSet, HotAnswer, HotRoutes } from "./hot-routes.js";
 
 /** Request heads longer than this are node:http's (it answers 431 past its own limit). */
 const MAX_HEAD = 8 * 1024;
@@ -27,7 +27,9 @@ export class EdgeServer {
   private readonly sweep: NodeJS.Timeout;
   closing = false;
   /** The end of a head that keeps the connection open. */
-  readonly keepAliveLines: string;
+  private readonly keepAliveLines: string;
+  /** The last keep-alive head made per header set: one body goes to many viewers within a second. */
+  private readonly heads = new Map<HeaderSet, { length: number; date: string; bytes: Buffer }>();
 
   constructor(
     readonly hot: HotRoutes,
@@ -76,6 +78,16 @@ export class EdgeServer {
     for (const c of this.connections) c.closeIfIdle();
     this.http.close();
     return closed;
+  }
+
+  /** The head of a keep-alive answer. */
+  head(headers: HeaderSet, length: number): Buffer {
+    const date = httpDate();
+    const last = this.heads.get(headers);
+    if (last?.length === length && last.date === date) return last.bytes;
+    const bytes = Buffer.from(`${headers.head}Content-Length: ${length}\r\nDate: ${date}\r\n${this.keepAliveLines}`, "latin1");
+    this.heads.set(headers, { length, date, bytes });
+    return bytes;
   }
 
   /** A connection went to node:http or closed. */
@@ -161,15 +173,14 @@ class HotConnection {
   private readonly write = ({ headers, body }: HotAnswer): void => {
     const socket = this.socket;
     if (!socket.writable) return; // the client is gone; its close forgets this connection
-    const last = (this.ended || this.server.closing) && !this.pending.includes(END_OF_HEAD);
-    const head = `${headers.head}Content-Length: ${Buffer.byteLength(body)}\r\nDate: ${httpDate()}\r\n${last ? "Connection: close\r\n\r\n" : this.server.keepAliveLines}`;
-    if (last) {
-      const bytes = typeof body === "string" ? head + body : Buffer.concat([Buffer.from(head, "latin1"), body]);
-      return void socket.end(bytes, () => socket.destroy());
+    const length = Buffer.byteLength(body);
+    if ((this.ended || this.server.closing) && !this.pending.includes(END_OF_HEAD)) {
+      const head = `${headers.head}Content-Length: ${length}\r\nDate: ${httpDate()}\r\nConnection: close\r\n\r\n`;
+      return void socket.end(typeof body === "string" ? head + body : Buffer.concat([Buffer.from(head, "latin1"), body]), () => socket.destroy());
     }
     // One writev: head and body together.
     socket.cork();
-    socket.write(Buffer.from(head, "latin1"));
+    socket.write(this.server.head(headers, length));
     socket.write(body);
     socket.uncork();
     if (socket.writableNeedDrain) socket.once("drain", this.ready);
