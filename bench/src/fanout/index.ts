@@ -34,8 +34,18 @@ interface Plan {
 
 function plan(o: BenchOptions): Plan {
   if (o.smoke) return { mode: "smoke", steps: [20], seconds: 4, rampSeconds: 1, visibilitySeconds: 4 };
-  if (o.full) return { mode: "full", steps: [100, 1_000, 5_000, 10_000], seconds: 30, rampSeconds: undefined, visibilitySeconds: 60 };
-  return { mode: "short", steps: [100, 1_000], seconds: 20, rampSeconds: undefined, visibilitySeconds: 20 };
+  const p: Plan = o.full
+    ? { mode: "full", steps: [100, 1_000, 5_000, 10_000], seconds: 30, rampSeconds: undefined, visibilitySeconds: 60 }
+    : { mode: "short", steps: [100, 1_000], seconds: 20, rampSeconds: undefined, visibilitySeconds: 20 };
+  // FANOUT_STEPS=100,1000,5000: other viewer counts in this mode's timing (e.g. a short run with a 5,000 step).
+  const steps = process.env.FANOUT_STEPS;
+  return steps ? { ...p, steps: viewerCounts(steps) } : p;
+}
+
+function viewerCounts(text: string): number[] {
+  const steps = text.split(",").map(Number);
+  if (!steps.every((s) => Number.isInteger(s) && s > 0)) throw new Error(`FANOUT_STEPS must list viewer counts, e.g. 100,1000,5000 (got "${text}")`);
+  return steps;
 }
 
 /** One step against one server. */
@@ -242,7 +252,7 @@ async function run(options: BenchOptions): Promise<BenchResult> {
     title: "Edge fan-out: LL-HLS viewers per edge process, against nginx serving the same parts",
     command: options.smoke
       ? "npx vitest run --project bench bench/test/fanout.test.ts"
-      : `${wantProfile ? "FANOUT_PROFILE=1 " : ""}npm run bench -- ${options.full ? "--full " : ""}--only fanout`,
+      : `${process.env.FANOUT_STEPS ? `FANOUT_STEPS=${p.steps.join(",")} ` : ""}${wantProfile ? "FANOUT_PROFILE=1 " : ""}npm run bench -- ${options.full ? "--full " : ""}--only fanout`,
     figures: figures(p, steps, idleVisibility, edgeIdleCores),
     notes: notes(p, steps, idleVisibility, edgeIdleCores, edgeIdleWait, edgeOwn, { loadBefore, loadAfter }, profile, profileStep),
     charts,
