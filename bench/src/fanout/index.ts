@@ -143,7 +143,7 @@ async function run(options: BenchOptions): Promise<BenchResult> {
   let idleVisibility: { summary: LatencySummary; notParked: number; unmatched: number; errors: number } | undefined;
   let edgeIdleCores = Number.NaN;
   let edgeIdleWait = Number.NaN;
-  let edgeOwn = { manifestMs: Number.NaN, originFetchMs: Number.NaN };
+  let edgeOwn = { listedMs: Number.NaN, originFetchMs: Number.NaN };
   let profile: SelfTime[] | undefined;
   let profileStep: StepResult | undefined;
   try {
@@ -169,7 +169,7 @@ async function run(options: BenchOptions): Promise<BenchResult> {
     const idle = probe.take();
     const metricsAfter = await edgeHistograms(c.edgeUrl);
     edgeOwn = {
-      manifestMs: meanBetween(metricsBefore, metricsAfter, "tributary_edge_part_visible_seconds"),
+      listedMs: meanBetween(metricsBefore, metricsAfter, "tributary_edge_part_visible_seconds"),
       originFetchMs: meanBetween(metricsBefore, metricsAfter, "tributary_edge_origin_fetch_seconds"),
     };
     const idleUsage = await idleMeter.result();
@@ -342,7 +342,7 @@ function notes(
   visibility: { summary: LatencySummary; notParked: number; unmatched: number; errors: number } | undefined,
   edgeIdleCores: number,
   edgeIdleWait: number,
-  edgeOwn: { manifestMs: number; originFetchMs: number },
+  edgeOwn: { listedMs: number; originFetchMs: number },
   machine: { loadBefore: number[]; loadAfter: number[] },
   profile: SelfTime[] | undefined,
   profileStep: StepResult | undefined,
@@ -375,7 +375,7 @@ function notes(
       ? `**Part visibility** (edge otherwise idle, ${p.visibilitySeconds} s, every rendition incl. audio; a probe keeps one blocking reload parked per rendition and a sample counts only when its request was sent before the part closed): ` +
         `p50 ${f(v.p50)} ms, p95 ${f(v.p95)} ms, p99 ${f(v.p99)} ms, max ${f(v.max)} ms over ${v.count} parts (${visibility.notParked} not parked, ${visibility.unmatched} without manifest, ${visibility.errors} probe errors left out). ` +
         `It includes JetStream delivery to the edge, the edge's fetch of the part from the origin (it lists a part only once it holds its bytes) and the HTTP response on loopback; ` +
-        `the edge's own metrics over the same window, on average: ${f(edgeOwn.manifestMs)} ms from closedAt to the manifest reaching the edge (\`tributary_edge_part_visible_seconds\`, which observes the manifest's arrival, not the listing its help text names) and ${f(edgeOwn.originFetchMs)} ms fetching the part from the origin (\`tributary_edge_origin_fetch_seconds\`). ` +
+        `the edge's own metrics over the same window, on average: ${f(edgeOwn.listedMs)} ms from closedAt to the edge listing the part (\`tributary_edge_part_visible_seconds\`: JetStream delivery and the fetch from the origin) and ${f(edgeOwn.originFetchMs)} ms fetching the part from the origin (\`tributary_edge_origin_fetch_seconds\`). ` +
         `Edge CPU meanwhile: ${f(edgeIdleCores * 100, 1)}% of a core; its event loop waited for a CPU ${f(edgeIdleWait * 100, 0)}% of the window (other work on the machine).`
       : "",
     "",
