@@ -82,7 +82,7 @@ export function latencyNotes(n: NotesInput): string {
     `Not stamped separately: arrival at the edge's SRT ingest (the Rust relay forwards SRT messages without exposing per-message times), so "SRT to the edge, relay, receive/remux" ` +
       `is one stage; it holds two SRT receive buffers (TSBPD, ${plan.srtLatencyMs} ms each) and the origin's remux. "Released" is when the benchmark's own held \`_HLS_msn/_HLS_part\` reload came ` +
       `back; the player's reloads are released by the same listing. The player stage is everything after that: sitting ${ms(player?.medianMs ?? Number.NaN)} behind the release ` +
-      `because hls.js aims to stay its target latency behind the live edge (the watch page sets it to PART-HOLD-BACK + half a part target), plus loading the part, MSE buffering, ` +
+      `because hls.js aims to stay its target latency behind the live edge (the watch page sets it to PART-HOLD-BACK + one part target), plus loading the part, MSE buffering, ` +
       `decode and display. Playlist: \`${srt.serverControl}\`. Upstream of the player the stages sum to ${ms(upstream)}.`,
     "",
     whipNotes(n),

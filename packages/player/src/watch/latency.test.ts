@@ -19,19 +19,19 @@ describe("formatLatency", () => {
 });
 
 describe("liveTuning", () => {
-  it("aims half a part beyond PART-HOLD-BACK with 200 ms parts", () => {
-    expect(liveTuning(0.2, 0.6, 1)).toEqual({ targetLatency: 0.7, maxLatency: 2.2 });
-    expect(DEFAULT_TUNING).toEqual({ targetLatency: 0.7, maxLatency: 2.2 });
+  it("aims one part beyond PART-HOLD-BACK with 200 ms parts", () => {
+    expect(liveTuning(0.2, 0.6, 1)).toEqual({ targetLatency: 0.8, maxLatency: 2.3 });
+    expect(DEFAULT_TUNING).toEqual({ targetLatency: 0.8, maxLatency: 2.3 });
   });
 
   it("follows shorter and longer parts", () => {
-    expect(liveTuning(0.1, 0.3, 1).targetLatency).toBe(0.35);
-    expect(liveTuning(0.5, 1.5, 2)).toEqual({ targetLatency: 1.75, maxLatency: 4.75 });
+    expect(liveTuning(0.1, 0.3, 1).targetLatency).toBe(0.4);
+    expect(liveTuning(0.5, 1.5, 2)).toEqual({ targetLatency: 2, maxLatency: 5 });
   });
 
   it("never aims closer than three parts or the playlist's hold-back", () => {
-    expect(liveTuning(0.2, 0.2, 1).targetLatency).toBe(0.7);
-    expect(liveTuning(0.2, 1.2, 1).targetLatency).toBe(1.3);
+    expect(liveTuning(0.2, 0.2, 1).targetLatency).toBe(0.8);
+    expect(liveTuning(0.2, 1.2, 1).targetLatency).toBe(1.4);
   });
 
   it("jumps back just beyond the range where hls.js catches up by playing faster", () => {

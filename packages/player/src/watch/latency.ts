@@ -20,18 +20,18 @@ export interface LiveTuning {
 
 /**
  * The tuning for a stream's part and segment durations: the playlist's `PART-HOLD-BACK`
- * (at least three parts; the RFC's minimum distance from the live edge) plus half a part
- * of margin against jitter in part delivery. Blocking reloads deliver each part as it is
- * listed, so more margin only adds delay; after a stall hls.js moves the target back
- * (`liveSyncOnStallIncrease`). hls.js speeds playback up only within one target duration
+ * (at least three parts; the RFC's minimum distance from the live edge) plus one part of
+ * margin against jitter in part delivery. Blocking reloads deliver each part as it is
+ * listed, so more margin only adds delay; with half a part, a loaded machine stalled now
+ * and then, and each stall moves hls.js' target back for good (`liveSyncOnStallIncrease`). hls.js speeds playback up only within one target duration
  * of the target, so the jump-back distance sits just past that range (1.5 target
  * durations, at least 1 s), leaving no band where playback stays far behind for good.
- * 200 ms parts with 1 s segments give 0.7 s and 2.2 s; nothing here assumes 200 ms.
+ * 200 ms parts with 1 s segments give 0.8 s and 2.3 s; nothing here assumes 200 ms.
  */
 export function liveTuning(partTarget: number, partHoldBack: number, targetDuration: number): LiveTuning {
   const part = partTarget > 0 ? partTarget : DEFAULT_PART_TARGET;
   const holdBack = Math.max(partHoldBack, 3 * part);
-  const targetLatency = roundTo(holdBack + 0.5 * part, 0.05);
+  const targetLatency = roundTo(holdBack + part, 0.05);
   const maxLatency = roundTo(targetLatency + Math.max(1.5 * Math.max(targetDuration, part), 1), 0.05);
   return { targetLatency, maxLatency };
 }
