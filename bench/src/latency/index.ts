@@ -7,6 +7,7 @@
  * floor of the measurement.
  */
 import { availableParallelism, loadavg } from "node:os";
+import { envVar, intFromEnv, readEnv } from "@tributary/common";
 import { chromium, type Browser } from "playwright-core";
 import { median, percentile } from "../stats.js";
 import type { Benchmark, BenchOptions, BenchResult, Figure } from "../types.js";
@@ -52,16 +53,15 @@ export interface LatencyPlan {
   whip: { runs: number; seconds: number };
 }
 
-export function latencyPlan(o: BenchOptions, env: NodeJS.ProcessEnv = process.env): LatencyPlan {
-  const partTargetMs = Number(env.LATENCY_PART_TARGET_MS ?? 200);
-  if (!Number.isInteger(partTargetMs) || partTargetMs < 50 || partTargetMs > 2000) {
-    throw new Error(`LATENCY_PART_TARGET_MS=${env.LATENCY_PART_TARGET_MS}: an integer from 50 to 2000`);
-  }
+/** What a person may set in the environment to measure another configuration. */
+const LATENCY_ENV = {
+  LATENCY_PART_TARGET_MS: envVar(intFromEnv(50, 2000).default(200), "part target of the measured cluster, ms"),
   // Loopback has no loss and no RTT to cover: SRT's 120 ms default buffers for the internet.
-  const srtLatencyMs = Number(env.LATENCY_SRT_MS ?? 40);
-  if (!Number.isInteger(srtLatencyMs) || srtLatencyMs < 20 || srtLatencyMs > 8000) {
-    throw new Error(`LATENCY_SRT_MS=${env.LATENCY_SRT_MS}: an integer from 20 to 8000`);
-  }
+  LATENCY_SRT_MS: envVar(intFromEnv(20, 8000).default(40), "SRT receive latency on both hops, ms"),
+};
+
+export function latencyPlan(o: BenchOptions, env: NodeJS.ProcessEnv = process.env): LatencyPlan {
+  const { LATENCY_PART_TARGET_MS: partTargetMs, LATENCY_SRT_MS: srtLatencyMs } = readEnv(LATENCY_ENV, env);
   const size = /^(\d{2,4})x(\d{2,4})$/.exec(env.LATENCY_SOURCE ?? "854x480");
   if (!size) throw new Error(`LATENCY_SOURCE=${env.LATENCY_SOURCE}: a size like 1280x720`);
   const source = { ...DEFAULT_CLOCK_SOURCE, width: Number(size[1]), height: Number(size[2]), preset: "ultrafast", videoKbps: 1500 };

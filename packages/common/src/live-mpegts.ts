@@ -8,6 +8,4 @@
  *   starts (one frame interval later; frames over 64 KiB still wait);
  * - `-flush_packets 1`: every packet is written out at once.
  */
-export const LIVE_MPEGTS_OUTPUT: readonly string[] = [
-  ...["-f", "mpegts", "-muxdelay", "0", "-pes_payload_size", "0", "-omit_video_pes_length", "0", "-flush_packets", "1"],
-];
+export const LIVE_MPEGTS_OUTPUT: readonly string[] = ["-f", "mpegts", "-muxdelay", "0", "-pes_payload_size", "0", "-omit_video_pes_length", "0", "-flush_packets", "1"];
